@@ -1,0 +1,99 @@
+"""The arithmetic the templates promise, checked on one report's placed cells.
+
+Belongs here: report-level rules over fact cells (表三 balance, outcome sum, row totals, 表四 totals).
+Each rule evaluation is a ``Check`` (holds / fails / not_computable); each failure is also an
+``Issue``. Blank cells count as 0 only when at least one cell of the equation has a value; cells that
+are missing or unparseable make the equation not computable, never a failure.
+"""
+
+from dataclasses import dataclass
+
+from schemas.catalog import APPLICANTS, APPLICATION_ROW_GROUPS, OUTCOMES, PROCEEDINGS, codes
+
+from .issues import Issue
+from .tables import Fact
+
+VALUED = ("number", "none_word")
+UNKNOWN = ("missing", "unparseable")
+_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One evaluation of a rule on one equation."""
+
+    rule: str
+    table: str
+    row: str | None
+    column: str | None
+    status: str
+    expected: float | None = None
+    found: float | None = None
+
+
+def check_report(facts: list[Fact]) -> tuple[list[Check], list[Issue]]:
+    """Every rule on every equation of the report; failures as issues too."""
+    cells = {(f.table, f.row, f.column): f for f in facts}
+    checks = [*_applications(cells), *_review(cells)]
+    issues = [_issue(c) for c in checks if c.status == "fails"]
+    return checks, issues
+
+
+def _applications(cells: dict) -> list[Check]:
+    rows = {row for (table, row, _) in cells if table == "applications"}
+    if not rows:
+        return []
+    checks: list[Check] = []
+    other = ["other_handling"] if "other_handling" in rows else list(APPLICATION_ROW_GROUPS["other_sub"])
+    outcome_rows = ["granted", "partially_granted", *APPLICATION_ROW_GROUPS["denied"],
+                    *APPLICATION_ROW_GROUPS["unavailable"], *APPLICATION_ROW_GROUPS["rejected"], *other]
+    for column in codes(APPLICANTS):
+        def cell(row: str, column: str = column) -> Fact | None:
+            return cells.get(("applications", row, column))
+
+        checks.append(_equation("balance", "applications", None, column,
+                                [cell("new_received"), cell("carried_over")],
+                                [cell("handled_total"), cell("carried_forward")]))
+        checks.append(_equation("outcome_sum", "applications", "handled_total", column,
+                                [cell("handled_total")], [cell(r) for r in outcome_rows]))
+        if "other_handling" in rows and rows & set(APPLICATION_ROW_GROUPS["other_sub"]):
+            checks.append(_equation("other_handling_sum", "applications", "other_handling", column,
+                                    [cell("other_handling")],
+                                    [cell(r) for r in APPLICATION_ROW_GROUPS["other_sub"]]))
+    applicants = codes(APPLICANTS)[:-1]
+    for row in sorted(rows):
+        checks.append(_equation("row_total", "applications", row, "total",
+                                [cells.get(("applications", row, "total"))],
+                                [cells.get(("applications", row, c)) for c in applicants]))
+    return checks
+
+
+def _review(cells: dict) -> list[Check]:
+    checks = []
+    for proceeding in codes(PROCEEDINGS):
+        if ("review_litigation", proceeding, "total") not in cells:
+            continue
+        parts = [cells.get(("review_litigation", proceeding, o)) for o in codes(OUTCOMES)[:-1]]
+        checks.append(_equation("review_total", "review_litigation", proceeding, "total",
+                                [cells.get(("review_litigation", proceeding, "total"))], parts))
+    return checks
+
+
+def _equation(rule: str, table: str, row: str | None, column: str | None,
+              left: list[Fact | None], right: list[Fact | None]) -> Check:
+    every = left + right
+    if any(f is None or f.cell_status in UNKNOWN for f in every):
+        return Check(rule, table, row, column, "not_computable")
+    if not any(f.cell_status in VALUED for f in every):
+        return Check(rule, table, row, column, "not_computable")
+    expected = sum(f.value or 0.0 for f in left)
+    found = sum(f.value or 0.0 for f in right)
+    status = "holds" if abs(expected - found) < _TOLERANCE else "fails"
+    return Check(rule, table, row, column, status, expected, found)
+
+
+def _issue(check: Check) -> Issue:
+    where = " ".join(p for p in (check.table, check.row, check.column) if p)
+    return Issue(check.rule, "error", f"{where}: expected {check.expected:g}, found {check.found:g}",
+                 table=check.table, row=check.row, column=check.column,
+                 expected=f"{check.expected:g}", found=f"{check.found:g}")

@@ -1,0 +1,194 @@
+"""One raw file to one parsed report: the composition of every pure stage.
+
+Belongs here: ``parse_report`` (bytes in, ``ParsedReport`` out) and its JSON form, which is what
+``govreports parse --json`` prints. The Dagster assets run these same functions; nothing here imports
+Dagster, so the parser can be used and tested on its own.
+"""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from schemas.catalog import FACT_TABLES, MEASURES
+
+from .issues import Issue
+from .metadata import YearDecision, decide_year, find_agency, find_publish_date, find_title
+from .quality import Check, check_report
+from .sections import Section, find_sections
+from .tables import (
+    Fact,
+    FoundRow,
+    missing_rows,
+    place_row,
+    read_active_disclosure,
+    read_applications,
+    read_review_litigation,
+    tokenize,
+)
+from .text import decode, normalize_text
+
+READERS = {
+    "active_disclosure": read_active_disclosure,
+    "applications": read_applications,
+    "review_litigation": read_review_litigation,
+}
+_GENERATION_OF_MEASURE = {m.code: m.generations for m in MEASURES}
+
+
+@dataclass
+class ParsedReport:
+    """Everything the pipeline knows about one report after parsing."""
+
+    source: str
+    report_id: str
+    encoding: str
+    source_format: str
+    lines: list[str]
+    title: str | None
+    agency: str | None
+    publish_date: str | None
+    template: str
+    year: YearDecision
+    sections: list[Section]
+    rows: list[FoundRow]
+    facts: list[Fact]
+    checks: list[Check] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def report_id_of(lines: list[str]) -> str:
+    """A stable id from the normalized content: the same report saved twice has one id."""
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def parse_report(source: str, data: bytes) -> ParsedReport:
+    """Parse one raw file (its name and bytes) into a report with placed cells and issues."""
+    decoded = decode(data)
+    lines = normalize_text(decoded.text)
+    sections = find_sections(lines)
+    rows = _read_tables(lines, sections)
+    template = _template(rows)
+    year = decide_year(lines, template)
+    if template == "unknown" and year.year is not None and year.year <= 2018:
+        template = "pre2019"
+    facts, issues = _place(rows)
+    checks, rule_issues = check_report(facts)
+    title = find_title(lines)
+    report = ParsedReport(
+        source=source, report_id=report_id_of(lines), encoding=decoded.encoding, source_format="text",
+        lines=lines, title=title[1] if title else None, agency=find_agency(lines),
+        publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
+        rows=rows, facts=facts, checks=checks,
+        issues=[*_report_issues(decoded.confident, template, year), *issues, *rule_issues],
+    )
+    return report
+
+
+def _read_tables(lines: list[str], sections: list[Section]) -> list[FoundRow]:
+    rows: list[FoundRow] = []
+    for section in sections:
+        reader = READERS.get(section.kind)
+        if reader is not None:
+            rows.extend(reader(tokenize(lines, section.start_line + 1, section.end_line)))
+    return rows
+
+
+def _template(rows: list[FoundRow]) -> str:
+    """The template generation, from 表二's measures first, else from 表三's (六) rows."""
+    votes: Counter[str] = Counter()
+    for row in rows:
+        if row.table == "active_disclosure" and row.columns:
+            generations = _GENERATION_OF_MEASURE[row.columns[0]]
+            if len(generations) == 1:
+                votes[generations[0]] += 1
+    if votes:
+        return votes.most_common(1)[0][0]
+    application_rows = {r.row for r in rows if r.table == "applications"}
+    if application_rows & {"other_no_correction", "other_fee_unpaid", "other_misc"}:
+        return "2021"
+    if "other_handling" in application_rows:
+        return "2019"
+    return "unknown"
+
+
+def _place(rows: list[FoundRow]) -> tuple[list[Fact], list[Issue]]:
+    facts: list[Fact] = []
+    issues: list[Issue] = []
+    application_rows = [r for r in rows if r.table == "applications"]
+    if application_rows:
+        generation = "2021" if any(r.row.startswith("other_") and r.row != "other_handling"
+                                   for r in application_rows) else "2019"
+        rows = rows + missing_rows(application_rows, generation)
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        key = (row.table, row.row)
+        if key in seen:
+            issues.append(Issue("missing_cells", "warning",
+                                f"{row.table} row {row.row} appears again at line {row.line}; first kept",
+                                table=row.table, row=row.row))
+            continue
+        seen.add(key)
+        placed, row_issues = place_row(row)
+        facts.extend(placed)
+        issues.extend(row_issues)
+    found_tables = {r.table for r in rows}
+    for table in FACT_TABLES:
+        if table not in found_tables:
+            issues.append(Issue("missing_cells", "warning", f"table {table} not found", table=table))
+    return facts, issues
+
+
+def _report_issues(confident: bool, template: str, year: YearDecision) -> list[Issue]:
+    issues = []
+    if not confident:
+        issues.append(Issue("low_confidence_encoding", "warning", "encoding detection was not confident"))
+    if template == "unknown":
+        issues.append(Issue("template_unknown", "warning", "no template table recognised"))
+    if year.year is None:
+        issues.append(Issue("year_unknown", "error", "no reporting year found in title, period or body"))
+    elif year.conflict:
+        others = sorted({e["year"] for e in year.evidence} - {year.year})
+        sources = ", ".join(f"{e['source']} {e['year']}" for e in year.evidence if e["year"] != year.year)
+        issues.append(Issue("year_conflict", "warning",
+                            f"year {year.year} chosen ({year.confidence} confidence); evidence also names "
+                            f"{others}: {sources}", expected=str(year.year),
+                            found=",".join(map(str, others))))
+    return issues
+
+
+def to_json(report: ParsedReport) -> dict:
+    """The report as ``govreports parse --json`` prints it (one object per report)."""
+    facts: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
+    for fact in report.facts:
+        table = FACT_TABLES[fact.table]
+        entry = {table.row_dim: fact.row, table.column_dim: fact.column, "value": _number(fact.value),
+                 "cell_status": fact.cell_status, "raw": fact.raw, "source_line": fact.source_line}
+        if fact.table == "active_disclosure":
+            entry["unit"] = fact.unit
+        facts[fact.table].append(entry)
+    return {
+        "source": report.source,
+        "report_id": report.report_id,
+        "year": report.year.year,
+        "year_evidence": report.year.evidence,
+        "year_conflict": report.year.conflict,
+        "year_confidence": report.year.confidence,
+        "template": report.template,
+        "agency": report.agency,
+        "title": report.title,
+        "publish_date": report.publish_date,
+        "encoding": report.encoding,
+        "source_format": report.source_format,
+        "sections": [{"number": s.number, "kind": s.kind, "title": s.title, "start_line": s.start_line,
+                      "end_line": s.end_line} for s in report.sections],
+        "facts": facts,
+        "checks": [{"rule": c.rule, "table": c.table, "row": c.row, "column": c.column, "status": c.status}
+                   for c in report.checks],
+        "issues": [i.as_dict() for i in report.issues],
+    }
+
+
+def _number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value

@@ -1,0 +1,282 @@
+"""The table reader: section lines → cell tokens → rows as found → placed fact cells.
+
+Belongs here: the one reader for 表二, 表三 and 表四 in every layout. Layouts differ only in how a
+line splits into cells (``tokenize``): one cell per line, tab-prefixed cells, markdown pipes, or a
+whole row on one line separated by spaces. Everything after that is driven by the template catalog.
+
+The placement rule is the product's promise: a row's values are placed only when their count equals
+the template's column count (trailing padding blanks aside). Otherwise every cell of the row is
+``missing`` and a ``missing_cells`` issue lists the raw values, so nothing is guessed and nothing lost.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from schemas.catalog import (
+    APPLICANTS,
+    APPLICATION_ROW_GROUPS,
+    APPLICATION_ROWS,
+    APPLICATION_ROWS_BY_GENERATION,
+    BLOCK_OF_ITEM,
+    GENERATION_MARKERS,
+    ITEMS,
+    OUTCOMES,
+    PROCEEDINGS,
+    REVIEW_HEADER_KEYS,
+    codes,
+    match_code,
+)
+
+from .issues import Issue
+from .text import compact
+from .values import parse_cell
+
+_BLOCK = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
+_UNIT_IN_HEADER = re.compile(r"\((?:单位:)?(万元|元)\)")
+_HEADER_UNITS = {"万元": "wan_yuan", "元": "yuan"}
+_MAX_LABEL = 60
+_MAX_ITEM_LABEL = 16
+_SPACE_RUN = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One cell as found: its stripped text and 1-based line."""
+
+    text: str
+    line: int
+
+    @property
+    def is_value(self) -> bool:
+        return parse_cell(self.text).status != "unparseable"
+
+
+@dataclass
+class FoundRow:
+    """A table row as found in the text, before placement."""
+
+    table: str
+    row: str
+    label: str
+    line: int
+    values: list[Token] = field(default_factory=list)
+    columns: tuple[str, ...] | None = None
+    units: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One placed (or explicitly unplaced) template cell."""
+
+    table: str
+    row: str
+    column: str
+    value: float | None
+    cell_status: str
+    raw: str | None
+    source_line: int | None
+    unit: str | None = None
+
+
+# ------------------------------------------------------------------------------------ tokenize
+
+def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
+    """Cell tokens of lines ``start..end`` (1-based, inclusive), in reading order."""
+    tokens: list[Token] = []
+    for number in range(start, end + 1):
+        line = lines[number - 1]
+        tokens.extend(Token(text, number) for text in _line_cells(line))
+    return tokens
+
+
+def _line_cells(line: str) -> list[str]:
+    stripped = line.strip(" ")
+    if stripped.startswith("|"):
+        return _pipe_cells(stripped)
+    if "\t" in line:
+        return _tab_cells(line)
+    text = line.strip()
+    if not text:
+        return []
+    return _space_cells(text)
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """Markdown pipe row: trailing padding cells go; header rows lose their empty merge cells."""
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    while cells and not cells[-1]:
+        cells.pop()
+    if set(cells) <= {"", "---", ":---", "---:", ":---:"} or all(set(c) <= set("-: ") for c in cells):
+        return []
+    if not any(c and parse_cell(c).status != "unparseable" for c in cells):
+        cells = [c for c in cells if c]
+    return cells
+
+
+def _tab_cells(line: str) -> list[str]:
+    """Tab-separated cells; a lone tab (or tab + spaces) is one blank cell."""
+    parts = line.split("\t")
+    if not parts[0].strip():
+        parts = parts[1:]
+    cells = [p.strip() for p in parts]
+    if len(cells) > 1:
+        while len(cells) > 1 and not cells[-1]:
+            cells.pop()
+    return cells
+
+
+def _space_cells(text: str) -> list[str]:
+    """A row on one line: a label followed by values separated by spaces, or values alone."""
+    parts = _SPACE_RUN.split(text)
+    if len(parts) == 1:
+        return parts
+    tail = len(parts)
+    while tail > 0 and parse_cell(parts[tail - 1]).status != "unparseable":
+        tail -= 1
+    if tail == len(parts):
+        return [text]
+    label = " ".join(parts[:tail])
+    return ([label] if label else []) + parts[tail:]
+
+
+# ------------------------------------------------------------------------------------ read rows
+
+def read_applications(tokens: list[Token]) -> list[FoundRow]:
+    """表三: a row starts at a label the catalog knows and takes the value cells that follow."""
+    rows: list[FoundRow] = []
+    current: FoundRow | None = None
+    for token in tokens:
+        if token.is_value:
+            if current is not None:
+                current.values.append(token)
+            continue
+        label = compact(token.text)
+        code = match_code(APPLICATION_ROWS, label) if len(label) <= _MAX_LABEL else None
+        if code is not None:
+            current = FoundRow("applications", code, token.text, token.line, columns=tuple(codes(APPLICANTS)))
+            rows.append(current)
+        elif current is not None and _filled(current):
+            current = None
+    return [r for r in rows if r.values or r.row != "other_handling"]
+
+
+def read_review_litigation(tokens: list[Token]) -> list[FoundRow]:
+    """表四: one row of 15 cells, after the last header word (行政复议 … 总计)."""
+    last_header = -1
+    for index, token in enumerate(tokens):
+        if not token.is_value and len(token.text) <= 12 and any(k in token.text for k in REVIEW_HEADER_KEYS):
+            last_header = index
+    if last_header < 0:
+        return []
+    columns = tuple(f"{p}/{o}" for p in codes(PROCEEDINGS) for o in codes(OUTCOMES))
+    row = FoundRow("review_litigation", "*", tokens[last_header].text, tokens[last_header].line,
+                   columns=columns)
+    for token in tokens[last_header + 1:]:
+        if not token.is_value:
+            if _filled(row):
+                break
+            continue
+        row.values.append(token)
+    return [row]
+
+
+def read_active_disclosure(tokens: list[Token]) -> list[FoundRow]:
+    """表二: blocks 第二十条第(N)项, header cells that name the measures, then item rows."""
+    table_generation = _generation(" ".join(t.text for t in tokens if not t.is_value))
+    rows: list[FoundRow] = []
+    header: list[str] = []
+    current: FoundRow | None = None
+    for token in tokens:
+        if token.is_value:
+            if current is not None:
+                current.values.append(token)
+            continue
+        label = compact(token.text)
+        if _BLOCK.search(label):
+            header, current = [], None
+            continue
+        item = match_code(ITEMS, label) if len(label) <= _MAX_ITEM_LABEL else None
+        if item is None:
+            if current is not None and _filled(current):
+                header, current = [], None
+            header.append(label)
+            continue
+        header_text = "".join(header)
+        generation = _generation(header_text) or table_generation
+        measures = BLOCK_OF_ITEM[item].measures.get(generation) if generation else None
+        current = FoundRow("active_disclosure", item, token.text, token.line, columns=measures,
+                           units=_header_units(header_text, measures))
+        rows.append(current)
+    return rows
+
+
+def _filled(row: FoundRow) -> bool:
+    return row.columns is not None and len(row.values) >= len(row.columns)
+
+
+def _generation(header_text: str) -> str | None:
+    """The template generation a block's header words belong to, if exactly one."""
+    text = compact(header_text)
+    found = [gen for gen, markers in GENERATION_MARKERS.items() if any(m in text for m in markers)]
+    return found[0] if len(found) == 1 else None
+
+
+def _header_units(header_text: str, measures: tuple[str, ...] | None) -> dict[str, str]:
+    match = _UNIT_IN_HEADER.search(header_text)
+    if match is None or not measures:
+        return {}
+    return {m: _HEADER_UNITS[match[1]] for m in measures if m in ("fee_amount", "procurement_amount")}
+
+
+# ------------------------------------------------------------------------------------ place
+
+def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
+    """Place a row's values in template order, or mark every cell missing and say why."""
+    values = list(row.values)
+    expected = len(row.columns) if row.columns is not None else None
+    while expected is not None and len(values) > expected and not values[-1].text:
+        values.pop()
+    if expected is not None and len(values) == expected:
+        return [_fact(row, column, token) for column, token in zip(row.columns, values, strict=True)], []
+    columns = row.columns or ()
+    raw = [t.text for t in values]
+    reason = ("the template generation of its block is unknown" if row.columns is None
+              else f"{len(values)} values for {expected} cells")
+    issue = Issue("missing_cells", "warning", f"{_where(row)}: {reason}; unplaced values {raw}",
+                  table=row.table, row=row.row, expected=str(expected), found=str(len(values)))
+    return [_missing(row, column) for column in columns], [issue]
+
+
+def _fact(row: FoundRow, column: str, token: Token) -> Fact:
+    cell = parse_cell(token.text)
+    table, row_code, column_code = _codes(row, column)
+    unit = cell.unit or row.units.get(column)
+    return Fact(table, row_code, column_code, cell.value, cell.status, token.text, token.line, unit)
+
+
+def _missing(row: FoundRow, column: str) -> Fact:
+    table, row_code, column_code = _codes(row, column)
+    return Fact(table, row_code, column_code, None, "missing", None, row.line)
+
+
+def _codes(row: FoundRow, column: str) -> tuple[str, str, str]:
+    if row.table == "review_litigation":
+        proceeding, outcome = column.split("/")
+        return row.table, proceeding, outcome
+    return row.table, row.row, column
+
+
+def _where(row: FoundRow) -> str:
+    return f"{row.table} row {row.row} ('{row.label}', line {row.line})"
+
+
+def missing_rows(rows: list[FoundRow], generation: str) -> list[FoundRow]:
+    """表三 rows the template expects but the text does not give, as empty rows to be flagged."""
+    present = {r.row for r in rows}
+    if "other_handling" in present:
+        present.update(APPLICATION_ROW_GROUPS["other_sub"])
+    if present & set(APPLICATION_ROW_GROUPS["other_sub"]):
+        present.add("other_handling")
+    line = rows[-1].line if rows else 0
+    return [FoundRow("applications", code, "", line, columns=tuple(codes(APPLICANTS)))
+            for code in APPLICATION_ROWS_BY_GENERATION[generation] if code not in present]

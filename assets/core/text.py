@@ -1,0 +1,76 @@
+"""Bytes to normalized lines: encoding detection and character normalization.
+
+Belongs here: decoding raw bytes (BOMs, UTF-8, GB18030, UTF-16, with charset-normalizer as the
+detector of last resort) and the character-level clean-up every later stage relies on. Line
+numbers are preserved one-to-one, so line N of the normalized text is line N of the file as a user
+opens it: that is what every fact's ``source_line`` points at.
+Does not belong here: anything that knows about sections or tables.
+"""
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+
+# Full-width ASCII variants (！ to ～) map to ASCII; odd spaces to a plain space; zero-width characters
+# disappear. Ideographic punctuation such as 、 and “ is kept: the template's labels use it.
+_TRANSLATION = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_TRANSLATION.update({ord(ch): " " for ch in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                     "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
+_TRANSLATION.update({ord(ch): None for ch in "\u200b\u200c\u200d\u2060\ufeff"})
+_TRANSLATION.update({ord("\u2014"): "—", ord("\u2212"): "-", ord("\uff0d"): "-"})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+LOW_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text with how it was decoded."""
+
+    text: str
+    encoding: str
+    confident: bool
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode raw bytes: BOMs first, then strict UTF-8, then GB18030, then charset-normalizer."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return Decoded(data.decode(name, errors="replace"), name, True)
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8", True)
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None and best.encoding in ("gb18030", "gbk", "gb2312", "big5", "utf_16_le", "utf_16_be"):
+        name = "gb18030" if best.encoding in ("gbk", "gb2312") else best.encoding
+        return Decoded(data.decode(name, errors="replace"), name, best.coherence >= LOW_CONFIDENCE)
+    try:
+        return Decoded(data.decode("gb18030"), "gb18030", True)
+    except UnicodeDecodeError:
+        if best is None:
+            return Decoded(data.decode("utf-8", errors="replace"), "utf-8", False)
+        return Decoded(str(best), best.encoding, False)
+
+
+def normalize_line(line: str) -> str:
+    """Normalize one line: full-width to ASCII, odd spaces to spaces, zero-width removed."""
+    return line.translate(_TRANSLATION)
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on any line break (CRLF, CR, LF) without dropping the last empty line."""
+    return _LINE_BREAK.split(text)
+
+
+def normalize_text(text: str) -> list[str]:
+    """The normalized lines of a text, one per source line."""
+    return [normalize_line(line) for line in split_lines(text)]
+
+
+def compact(text: str) -> str:
+    """A label with all whitespace removed, for matching against catalog keys."""
+    return "".join(text.split())

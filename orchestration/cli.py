@@ -1,0 +1,47 @@
+"""The ``govreports`` command line: ``parse`` (pure, no Dagster instance) and ``run`` (Dagster).
+
+Belongs here: argument parsing and printing. ``parse`` calls the same pure functions the assets
+call; ``run`` materializes the same Definitions the UI shows, in process.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from assets.core.report import parse_report, to_json
+
+
+def _parse(args: argparse.Namespace) -> int:
+    status = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            print(f"govreports: cannot read {name}: {error.strerror}", file=sys.stderr)
+            status = 1
+            continue
+        report = to_json(parse_report(path.name, data))
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False))
+        else:
+            placed = sum(len(v) for v in report["facts"].values())
+            print(f"{path.name}: year={report['year']} template={report['template']} "
+                  f"agency={report['agency']} cells={placed} issues={len(report['issues'])}")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="govreports", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    parse = commands.add_parser("parse", help="parse report files and print what was read")
+    parse.add_argument("files", nargs="+", metavar="FILE")
+    parse.add_argument("--json", action="store_true", help="one JSON object per report, one per line")
+    parse.set_defaults(handler=_parse)
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

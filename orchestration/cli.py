@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from assets.core.report import parse_report, to_json
+from orchestration.definitions import default_paths
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -32,6 +33,16 @@ def _parse(args: argparse.Namespace) -> int:
     return status
 
 
+def _run(args: argparse.Namespace) -> int:
+    from orchestration.runner import format_summary, run_pipeline
+
+    raw_default, warehouse_default = default_paths()
+    summary = run_pipeline(args.raw or raw_default, args.warehouse or warehouse_default, args.year,
+                           progress=lambda text: print(text, flush=True))
+    print(format_summary(summary))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="govreports", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -39,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     parse.add_argument("files", nargs="+", metavar="FILE")
     parse.add_argument("--json", action="store_true", help="one JSON object per report, one per line")
     parse.set_defaults(handler=_parse)
+    run = commands.add_parser("run", help="materialize every asset for every year found (in process)")
+    run.add_argument("--raw", help="raw reports folder (default: $GOVREPORTS_RAW_DIR or data/sample)")
+    run.add_argument("--warehouse", help="warehouse root (default: $GOVREPORTS_WAREHOUSE or data/warehouse)")
+    run.add_argument("--year", type=int, action="append", help="only this year (repeatable)")
+    run.set_defaults(handler=_run)
     args = parser.parse_args(argv)
     return args.handler(args)
 

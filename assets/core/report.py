@@ -66,7 +66,13 @@ def parse_report(source: str, data: bytes) -> ParsedReport:
     decoded = decode(data)
     lines = normalize_text(decoded.text)
     sections = find_sections(lines)
-    rows = _read_tables(lines, sections)
+    return assemble(source, lines, sections, read_tables(lines, sections), decoded.encoding,
+                    encoding_confident=decoded.confident)
+
+
+def assemble(source: str, lines: list[str], sections: list[Section], rows: list[FoundRow], encoding: str,
+             source_format: str = "text", encoding_confident: bool = True) -> ParsedReport:
+    """The last stage: template, year, placed cells, arithmetic checks and issues of one report."""
     template = _template(rows)
     year = decide_year(lines, template)
     if template == "unknown" and year.year is not None and year.year <= 2018:
@@ -74,17 +80,17 @@ def parse_report(source: str, data: bytes) -> ParsedReport:
     facts, issues = _place(rows)
     checks, rule_issues = check_report(facts)
     title = find_title(lines)
-    report = ParsedReport(
-        source=source, report_id=report_id_of(lines), encoding=decoded.encoding, source_format="text",
+    return ParsedReport(
+        source=source, report_id=report_id_of(lines), encoding=encoding, source_format=source_format,
         lines=lines, title=title[1] if title else None, agency=find_agency(lines),
         publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
         rows=rows, facts=facts, checks=checks,
-        issues=[*_report_issues(decoded.confident, template, year), *issues, *rule_issues],
+        issues=[*_report_issues(encoding_confident, template, year), *issues, *rule_issues],
     )
-    return report
 
 
-def _read_tables(lines: list[str], sections: list[Section]) -> list[FoundRow]:
+def read_tables(lines: list[str], sections: list[Section]) -> list[FoundRow]:
+    """Rows as found in every table section (表二, 表三, 表四), in reading order."""
     rows: list[FoundRow] = []
     for section in sections:
         reader = READERS.get(section.kind)

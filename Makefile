@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both set up everything from nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: demo test ui lint score clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## materialize every asset for every year in the sample corpus
+	$(BIN)/govreports run
+
+test: $(STAMP)  ## the whole test suite
+	$(BIN)/python -m pytest -q
+
+ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:3000
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+score: $(STAMP)  ## the independent scorer on the seeds and the devset (needs ../shared)
+	$(PYTHON) ../shared/tools/score_reports.py --truth ../shared/seeds/truth --raw ../shared/seeds/raw --cmd "$(BIN)/govreports parse --json" --per-report
+	$(PYTHON) ../shared/tools/score_reports.py --truth ../shared/devset/truth --raw ../shared/devset/raw --cmd "$(BIN)/govreports parse --json" --per-report
+
+clean:
+	rm -rf data/warehouse $(DAGSTER_HOME)

@@ -1,0 +1,123 @@
+"""Parsed reports to and from DataFrames, one function per table the pipeline writes.
+
+Belongs here: the shape of each written table (column names and order follow the pandera models in
+``schemas/tables.py``) and the round trip of the intermediate stages (sections, rows as found), so
+that each Dagster asset consumes what the previous one wrote. Nothing here parses text.
+"""
+
+import json
+
+import pandas as pd
+
+from schemas.catalog import FACT_TABLES, TO_WAN_YUAN
+
+from .report import ParsedReport
+from .sections import Section
+from .tables import FoundRow, Token
+
+
+def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+FACT_COLUMNS = {
+    name: ["report_id", "year", table.row_dim, table.column_dim, "value", "cell_status", "raw", "source_line"]
+    + (["unit", "value_wan_yuan"] if name == "active_disclosure" else [])
+    for name, table in FACT_TABLES.items()
+}
+
+
+def fact_frame(reports: list[ParsedReport], table: str) -> pd.DataFrame:
+    """One row per report × placed template cell of ``table``."""
+    spec = FACT_TABLES[table]
+    records = []
+    for report in reports:
+        for fact in report.facts:
+            if fact.table != table:
+                continue
+            record = {"report_id": report.report_id, "year": report.year.year, spec.row_dim: fact.row,
+                      spec.column_dim: fact.column, "value": fact.value, "cell_status": fact.cell_status,
+                      "raw": fact.raw, "source_line": fact.source_line}
+            if table == "active_disclosure":
+                record["unit"] = fact.unit
+                record["value_wan_yuan"] = (fact.value * TO_WAN_YUAN[fact.unit]
+                                            if fact.unit and fact.value is not None else None)
+            records.append(record)
+    return _frame(records, FACT_COLUMNS[table])
+
+
+SECTION_COLUMNS = ["report_id", "year", "number", "kind", "title", "start_line", "end_line"]
+
+
+def sections_frame(report_id: str, year: int, sections: list[Section]) -> pd.DataFrame:
+    return _frame([{"report_id": report_id, "year": year, "number": s.number, "kind": s.kind, "title": s.title,
+                    "start_line": s.start_line, "end_line": s.end_line} for s in sections], SECTION_COLUMNS)
+
+
+def sections_from_frame(frame: pd.DataFrame) -> list[Section]:
+    return [Section(int(r.number), r.kind, r.title, int(r.start_line), int(r.end_line))
+            for r in frame.itertuples(index=False)]
+
+
+TABLE_COLUMNS = ["report_id", "year", "table", "row", "label", "label_line", "columns", "units", "position",
+                 "raw", "source_line"]
+
+
+def rows_frame(report_id: str, year: int, rows: list[FoundRow]) -> pd.DataFrame:
+    """One record per cell as found; a row label without cells is one record with no position."""
+    records = []
+    for row in rows:
+        base = {"report_id": report_id, "year": year, "table": row.table, "row": row.row, "label": row.label,
+                "label_line": row.line, "columns": ",".join(row.columns) if row.columns is not None else None,
+                "units": ";".join(f"{k}={v}" for k, v in row.units.items()) or None}
+        if not row.values:
+            records.append(base | {"position": None, "raw": None, "source_line": None})
+        for position, token in enumerate(row.values):
+            records.append(base | {"position": position, "raw": token.text, "source_line": token.line})
+    return _frame(records, TABLE_COLUMNS)
+
+
+def rows_from_frame(frame: pd.DataFrame) -> list[FoundRow]:
+    """The rows as found, rebuilt in reading order from ``rows_frame`` output of one report."""
+    rows: list[FoundRow] = []
+    for record in frame.itertuples(index=False):
+        key = (record.table, record.row, int(record.label_line))
+        if not rows or (rows[-1].table, rows[-1].row, rows[-1].line) != key:
+            columns = tuple(record.columns.split(",")) if isinstance(record.columns, str) else None
+            units = dict(p.split("=") for p in record.units.split(";")) if isinstance(record.units, str) else {}
+            rows.append(FoundRow(record.table, record.row, record.label, int(record.label_line),
+                                 columns=columns, units=units))
+        if not pd.isna(record.position):
+            rows[-1].values.append(Token("" if pd.isna(record.raw) else record.raw, int(record.source_line)))
+    return rows
+
+
+DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "title", "publish_date", "template", "year_conflict",
+               "year_confidence", "year_evidence", "encoding", "cells", "cells_missing", "errors",
+               "quality_score", "trusted"]
+
+
+def dim_record(report: ParsedReport, source_path: str) -> dict:
+    """The dim_reports row of one report, with its quality figures."""
+    cells = len(report.facts)
+    missing = sum(f.cell_status in ("missing", "unparseable") for f in report.facts)
+    errors = sum(i.severity == "error" for i in report.issues)
+    rule_failed = any(c.status == "fails" for c in report.checks)
+    placed_share = (cells - missing) / cells if cells else 0.0
+    return {"report_id": report.report_id, "year": report.year.year, "source_path": source_path,
+            "agency": report.agency, "title": report.title, "publish_date": report.publish_date,
+            "template": report.template, "year_conflict": report.year.conflict,
+            "year_confidence": report.year.confidence,
+            "year_evidence": json.dumps(report.year.evidence, ensure_ascii=False),
+            "encoding": report.encoding, "cells": cells, "cells_missing": missing, "errors": errors,
+            "quality_score": placed_share * (0.5 if rule_failed else 1.0),
+            "trusted": cells > 0 and errors == 0 and missing == 0}
+
+
+ISSUE_COLUMNS = ["report_id", "year", "source_path", "rule", "severity", "table", "row", "column", "expected",
+                 "found", "message"]
+
+
+def issue_records(report: ParsedReport, source_path: str) -> list[dict]:
+    return [{"report_id": report.report_id, "year": report.year.year, "source_path": source_path}
+            | {k: v for k, v in issue.as_dict().items()} for issue in report.issues]

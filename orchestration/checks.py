@@ -1,0 +1,57 @@
+"""Per-year asset checks, built from the pandera models (one schema check per written table) plus
+the quality summary of each year.
+
+Schema checks are blocking: a table that does not match its model is a pipeline bug and stops the
+assets downstream. The quality check only warns: problems in the source data are findings, not bugs.
+"""
+
+import dagster as dg
+import pandas as pd
+import pandera.pandas as pa
+
+from assets.partitions import YEARS
+from schemas.tables import FACT_MODELS, DimReports, QualityIssues, ReportSections, ReportTables
+
+SCHEMA_CHECKED = {
+    **{f"fact_{name}": model for name, model in FACT_MODELS.items()},
+    "dim_reports": DimReports,
+    "quality_issues": QualityIssues,
+    "report_sections": ReportSections,
+    "report_tables": ReportTables,
+}
+
+
+def schema_check(asset: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDefinition:
+    """A blocking per-year check that the written partition still matches ``model``."""
+
+    @dg.asset_check(asset=asset, name=f"{asset}_matches_schema", partitions_def=YEARS, blocking=True,
+                    description=f"The partition validates against the pandera model {model.__name__}.")
+    def _check(context: dg.AssetCheckExecutionContext, frame: pd.DataFrame) -> dg.AssetCheckResult:
+        metadata = {"rows": len(frame), "model": model.__name__}
+        if "year" in frame and len(frame) and set(frame["year"].astype(str)) != {context.partition_key}:
+            return dg.AssetCheckResult(passed=False, metadata=metadata | {"error": "year differs from partition"})
+        try:
+            model.validate(frame, lazy=True)
+        except pa.errors.SchemaErrors as errors:
+            cases = errors.failure_cases.head(20).to_markdown(index=False)
+            return dg.AssetCheckResult(passed=False, metadata=metadata | {
+                "failure_cases": dg.MetadataValue.md(cases), "failures": len(errors.failure_cases)})
+        return dg.AssetCheckResult(passed=True, metadata=metadata)
+
+    return _check
+
+
+@dg.asset_check(asset="quality_issues", partitions_def=YEARS, blocking=False,
+                description="Counts of quality findings per rule; warns when any error-severity finding exists.")
+def quality_summary(quality_issues: pd.DataFrame) -> dg.AssetCheckResult:
+    per_rule = quality_issues.groupby(["rule", "severity"]).size().rename("issues").reset_index()
+    worst = (quality_issues[quality_issues["severity"] == "error"].groupby("source_path").size()
+             .sort_values(ascending=False).head(10).rename("errors").reset_index())
+    return dg.AssetCheckResult(
+        passed=bool((quality_issues["severity"] != "error").all()), severity=dg.AssetCheckSeverity.WARN,
+        metadata={"issues": len(quality_issues),
+                  "per_rule": dg.MetadataValue.md(per_rule.to_markdown(index=False) if len(per_rule) else "none"),
+                  "worst_reports": dg.MetadataValue.md(worst.to_markdown(index=False) if len(worst) else "none")})
+
+
+ASSET_CHECKS = [*(schema_check(asset, model) for asset, model in SCHEMA_CHECKED.items()), quality_summary]

@@ -1,0 +1,20 @@
+"""Quality rule ids and what each means: users filter ``quality_issues`` on these fixed ids."""
+
+RULES = {
+    "balance": "new_received + carried_over = handled_total + carried_forward, per applicant column (表三).",
+    "outcome_sum": "handled_total = granted + partially_granted + denied_* + unavailable_* + rejected_* "
+                   "+ other handling, per applicant column (表三).",
+    "other_handling_sum": "2021 template: (六)其他处理 = the sum of its three sub-rows, where both are given.",
+    "row_total": "total = the sum of the six applicant columns, per row (表三).",
+    "review_total": "Each 表四 proceeding: total = upheld + corrected + other + pending.",
+    "missing_cells": "A row's values could not be placed with certainty, or a template row or table is absent;"
+                     " the cells are cell_status = missing and the raw values are listed.",
+    "unparseable_cell": "A cell's text is not a number, blank, 无 or dash; kept as unparseable.",
+    "year_conflict": "The evidence for the reporting year disagrees (title, statistics period, body, template).",
+    "year_unknown": "No reporting year could be decided; the report cannot join a year partition.",
+    "template_unknown": "No template table was recognised.",
+    "not_a_report": "The file is not an annual report (no report title and no template table).",
+    "unreadable": "The file could not be read as text (binary, PDF, DOCX, empty).",
+    "low_confidence_encoding": "The encoding detector was not confident; characters may be wrong.",
+    "duplicate_report": "The same normalized content appears in more than one file.",
+}

@@ -1,0 +1,232 @@
+"""Every table the pipeline writes, declared once as a pandera ``DataFrameModel``.
+
+The models are the contract: assets validate against them before writing (a violation is a
+pipeline bug and fails the step), the per-year asset checks re-validate what was written, and the
+data dictionary is generated from their field descriptions. Codes are restricted to the catalog.
+"""
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from schemas.catalog import (
+    APPLICANTS,
+    APPLICATION_ROWS,
+    CELL_STATUSES,
+    ITEMS,
+    MEASURES,
+    OUTCOMES,
+    PROCEEDINGS,
+    SECTIONS,
+    SEVERITIES,
+    SIGNED_MEASURES,
+    TEMPLATES,
+    UNITS,
+    codes,
+)
+from schemas.rules import RULES
+
+FIRST_YEAR = 2008
+
+
+class _Base(pa.DataFrameModel):
+    class Config:
+        strict = True
+        coerce = True
+
+
+class _ReportKeyed(_Base):
+    report_id: Series[str] = pa.Field(str_length=16, description="Hash of the report's normalized text.")
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year (the partition key).")
+
+
+class _Fact(_ReportKeyed):
+    value: Series[float] = pa.Field(nullable=True, description="The cell's value; null unless cell_status "
+                                    "is number or none_word (无 → 0).")
+    cell_status: Series[str] = pa.Field(isin=list(CELL_STATUSES), description=(
+        "number | blank (cell present, empty) | none_word (无 → 0) | dash (-,/,— → null) | "
+        "missing (row short, cell not placed) | unparseable."))
+    raw: Series[str] = pa.Field(nullable=True, description="The cell text as printed, stripped; null when missing.")
+    source_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description=(
+        "1-based line of the cell in the report's normalized text (the row label's line when missing)."))
+
+    @pa.dataframe_check(description="Only number and none_word cells carry a value.")
+    @classmethod
+    def value_only_when_valued(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["value"].isna() | df["cell_status"].isin(["number", "none_word"])
+
+
+class FactApplications(_Fact):
+    """表三: one row per report × template row × applicant column."""
+
+    row: Series[str] = pa.Field(isin=codes(APPLICATION_ROWS), description="Template row code (表三 row).")
+    applicant: Series[str] = pa.Field(isin=codes(APPLICANTS), description="Applicant column code.")
+
+    @pa.check("value", description="Counts are non-negative.")
+    @classmethod
+    def non_negative(cls, value: Series[float]) -> Series[bool]:
+        return value.isna() | (value >= 0)
+
+    class Config:
+        unique = ["report_id", "row", "applicant"]
+
+
+class FactReviewLitigation(_Fact):
+    """表四: one row per report × proceeding × outcome."""
+
+    proceeding: Series[str] = pa.Field(isin=codes(PROCEEDINGS), description="Review or litigation kind.")
+    outcome: Series[str] = pa.Field(isin=codes(OUTCOMES), description="Outcome column code.")
+
+    @pa.check("value", description="Counts are non-negative.")
+    @classmethod
+    def non_negative(cls, value: Series[float]) -> Series[bool]:
+        return value.isna() | (value >= 0)
+
+    class Config:
+        unique = ["report_id", "proceeding", "outcome"]
+
+
+class FactActiveDisclosure(_Fact):
+    """表二: one row per report × item × measure."""
+
+    item: Series[str] = pa.Field(isin=codes(ITEMS), description="Item code (规章, 规范性文件, 行政许可 …).")
+    measure: Series[str] = pa.Field(isin=codes(MEASURES), description="Measure code of the template generation.")
+    unit: Series[str] = pa.Field(nullable=True, isin=list(UNITS), description=(
+        "Money unit as written in the cell or header: wan_yuan (万元) | yuan (元); null when unstated."))
+    value_wan_yuan: Series[float] = pa.Field(nullable=True, description=(
+        "Money normalized to 万元 where the unit is known; null otherwise."))
+
+    @pa.dataframe_check(description="Counts are non-negative except the signed net change.")
+    @classmethod
+    def non_negative(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["value"].isna() | (df["value"] >= 0) | df["measure"].isin(list(SIGNED_MEASURES))
+
+    class Config:
+        unique = ["report_id", "item", "measure"]
+
+
+class ReportSections(_ReportKeyed):
+    """One row per report × top-level section heading found."""
+
+    number: Series[int] = pa.Field(ge=1, le=20, description="Section number as printed (一 → 1).")
+    kind: Series[str] = pa.Field(isin=[s.code for s in SECTIONS], description="Catalog section kind.")
+    title: Series[str] = pa.Field(description="Heading text, stripped.")
+    start_line: Series[int] = pa.Field(ge=1, description="1-based line of the heading.")
+    end_line: Series[int] = pa.Field(ge=1, description="1-based last line of the section.")
+
+    class Config:
+        unique = ["report_id", "kind"]
+
+
+class ReportTables(_ReportKeyed):
+    """One row per report × table cell as found, before placement (row labels with no cells: one row)."""
+
+    table: Series[str] = pa.Field(isin=["active_disclosure", "applications", "review_litigation"],
+                                  description="Fact table the row belongs to.")
+    row: Series[str] = pa.Field(description="Row code (item for 表二, template row for 表三, '*' for 表四).")
+    label: Series[str] = pa.Field(description="Row label as printed.")
+    label_line: Series[int] = pa.Field(ge=0, description="1-based line of the row label.")
+    columns: Series[str] = pa.Field(nullable=True, description=(
+        "Comma-separated column codes the template expects for this row; null when undecidable."))
+    units: Series[str] = pa.Field(nullable=True, description="Header units as 'column=unit;…', if any.")
+    position: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description="0-based cell position in the row.")
+    raw: Series[str] = pa.Field(nullable=True, description="Cell text as found.")
+    source_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description="1-based line of the cell.")
+
+
+class RawReports(_ReportKeyed):
+    """One row per report of the year: its normalized text and where it came from."""
+
+    source_path: Series[str] = pa.Field(description="Path relative to the raw directory.")
+    sha256: Series[str] = pa.Field(str_length=64, description="sha256 of the raw file's bytes.")
+    encoding: Series[str] = pa.Field(description="Encoding the file was decoded with.")
+    source_format: Series[str] = pa.Field(isin=["text", "html"], description="text | html.")
+    text: Series[str] = pa.Field(description="Normalized text, lines joined with \\n.")
+
+    class Config:
+        unique = ["report_id"]
+
+
+class RawFileInventory(_Base):
+    """One row per file under the raw directory, with what became of it."""
+
+    source_path: Series[str] = pa.Field(description="Path relative to the raw directory.")
+    sha256: Series[str] = pa.Field(str_length=64, description="sha256 of the file's bytes.")
+    bytes: Series[int] = pa.Field(ge=0, description="File size in bytes.")
+    encoding: Series[str] = pa.Field(nullable=True, description="Encoding detected, null when unreadable.")
+    report_id: Series[str] = pa.Field(nullable=True, description="Report id, null when no report was read.")
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, description="Reporting year detected, if any.")
+    template: Series[str] = pa.Field(nullable=True, isin=list(TEMPLATES), description="Template generation.")
+    outcome: Series[str] = pa.Field(isin=["report", "duplicate", "not_a_report", "unreadable", "no_year"],
+                                    description="report | duplicate | not_a_report | unreadable | no_year.")
+    reason: Series[str] = pa.Field(nullable=True, description="Why the file is not a report of a year.")
+
+    class Config:
+        unique = ["source_path"]
+
+
+class DimReports(_ReportKeyed):
+    """One row per report: who published it, for which year, from which file, and how trustworthy."""
+
+    source_path: Series[str] = pa.Field(description="Path relative to the raw directory.")
+    agency: Series[str] = pa.Field(nullable=True, description="Issuing body as the title names it.")
+    title: Series[str] = pa.Field(nullable=True, description="Report title line, if any.")
+    publish_date: Series[str] = pa.Field(nullable=True, description="YYYY-MM-DD from the page header.")
+    template: Series[str] = pa.Field(isin=list(TEMPLATES), description="2019 | 2021 | pre2019 | unknown.")
+    year_conflict: Series[bool] = pa.Field(description="True when the year evidence disagrees.")
+    year_confidence: Series[str] = pa.Field(isin=["high", "medium", "low", "none"],
+                                            description="Confidence in the year decision.")
+    year_evidence: Series[str] = pa.Field(description="The evidence weighed, as JSON.")
+    encoding: Series[str] = pa.Field(description="Encoding the file was decoded with.")
+    cells: Series[int] = pa.Field(ge=0, description="Template cells emitted (all statuses).")
+    cells_missing: Series[int] = pa.Field(ge=0, description="Cells with status missing or unparseable.")
+    errors: Series[int] = pa.Field(ge=0, description="Quality issues of severity error.")
+    quality_score: Series[float] = pa.Field(ge=0, le=1, description=(
+        "Share of template cells placed (not missing/unparseable), times 0.5 if any arithmetic rule fails."))
+    trusted: Series[bool] = pa.Field(description="No error-severity issue and no missing cell.")
+
+    class Config:
+        unique = ["report_id"]
+
+
+class QualityIssues(_Base):
+    """One row per finding: a broken rule, an unplaced row, a year conflict, an unreadable file."""
+
+    report_id: Series[str] = pa.Field(nullable=True, description="Report id; null for files never read.")
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year (the partition key).")
+    source_path: Series[str] = pa.Field(description="Path relative to the raw directory.")
+    rule: Series[str] = pa.Field(isin=list(RULES), description="Rule id (see the data dictionary).")
+    severity: Series[str] = pa.Field(isin=list(SEVERITIES), description="error | warning | info.")
+    table: Series[str] = pa.Field(nullable=True, description="Fact table involved, if any.")
+    row: Series[str] = pa.Field(nullable=True, description="Row code involved, if any.")
+    column: Series[str] = pa.Field(nullable=True, description="Column code involved, if any.")
+    expected: Series[str] = pa.Field(nullable=True, description="What the rule expected.")
+    found: Series[str] = pa.Field(nullable=True, description="What the report printed.")
+    message: Series[str] = pa.Field(description="Human-readable explanation.")
+
+
+class RollupApplications(_Base):
+    """One row per year × template: 表三 totals over trusted reports, with the rates' parts."""
+
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year.")
+    template: Series[str] = pa.Field(isin=list(TEMPLATES), description="Template generation.")
+    reports: Series[int] = pa.Field(ge=0, description="Reports of the year and template.")
+    trusted_reports: Series[int] = pa.Field(ge=0, description="Reports with trusted = true.")
+    new_received: Series[float] = pa.Field(nullable=True, ge=0, description=(
+        "Applications received (total column), trusted reports."))
+    handled_total: Series[float] = pa.Field(nullable=True, ge=0, description=(
+        "Applications handled (total column), trusted reports."))
+    disclosed: Series[float] = pa.Field(nullable=True, ge=0, description=(
+        "granted + partially_granted, trusted reports."))
+    disclosure_rate: Series[float] = pa.Field(nullable=True, ge=0, le=1, description=(
+        "disclosed / handled_total; null when handled_total is 0 or null."))
+
+    class Config:
+        unique = ["year", "template"]
+
+
+FACT_MODELS = {
+    "active_disclosure": FactActiveDisclosure,
+    "applications": FactApplications,
+    "review_litigation": FactReviewLitigation,
+}

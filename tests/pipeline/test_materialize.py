@@ -1,0 +1,96 @@
+"""Dagster end to end, in process: real instance, real files, a temporary warehouse read back."""
+
+import shutil
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+from orchestration.checks import ASSET_CHECKS
+from orchestration.definitions import ASSETS, YEAR_ASSETS, build_defs, build_resources
+from tests.conftest import SAMPLE_DIR
+
+EXPECTED_ASSETS = {"raw_file_inventory", "raw_reports", "report_sections", "report_tables", "fact_active_disclosure",
+                   "fact_applications", "fact_review_litigation", "dim_reports", "quality_issues",
+                   "rollup_applications"}
+
+
+def test_definitions_load_with_the_fixed_asset_names(tmp_path):
+    defs = build_defs(str(SAMPLE_DIR), str(tmp_path))
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert keys == EXPECTED_ASSETS
+    assert {j.name for j in defs.resolve_all_job_defs()} >= {"year_pipeline", "refresh_rollups"}
+
+
+@pytest.fixture()
+def warehouse(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE_DIR, raw)
+    return raw, tmp_path / "warehouse"
+
+
+def _materialize(instance, raw, wh, selection, partition=None):
+    return dg.materialize([*ASSETS, *ASSET_CHECKS], selection=selection, partition_key=partition,
+                          resources=build_resources(str(raw), str(wh)), instance=instance)
+
+
+def test_one_year_partition_end_to_end(warehouse):
+    raw, wh = warehouse
+    with dg.instance_for_test() as instance:
+        assert _materialize(instance, raw, wh, ["raw_file_inventory"]).success
+        result = _materialize(instance, raw, wh, YEAR_ASSETS, "2021")
+        assert result.success
+        checks = {(e.asset_key.to_user_string(), e.check_name): (e.passed, e.partition)
+                  for e in result.get_asset_check_evaluations()}
+        assert checks[("fact_applications", "fact_applications_matches_schema")] == (True, "2021")
+        assert all(partition == "2021" for _, partition in checks.values())
+    facts = pd.read_parquet(wh / "fact_applications")
+    assert set(facts["year"].astype(int)) == {2021}
+    assert len(facts) == 7 * 23 + 7 * 25  # seed 001 (2019-style single (六) row) + seed 002 (three (六) rows)
+    dim = pd.read_parquet(wh / "dim_reports")
+    assert sorted(dim["source_path"]) == ["001_64ff3bdd190e597a.txt", "002_a6a6458d8018b677.txt"]
+    issues = duckdb.sql(f"select rule, count(*) from read_parquet('{wh}/quality_issues/*/*.parquet', "
+                        "hive_partitioning=true) group by all order by 1").fetchall()
+    assert issues == [("missing_cells", 1), ("year_conflict", 1)]
+    received = facts[(facts["row"] == "new_received") & (facts["applicant"] == "total")]
+    assert sorted(received["value"].tolist()) == [0.0, 19.0]
+
+
+def test_rerun_gives_identical_rows_and_rollup_reads_every_year(warehouse):
+    raw, wh = warehouse
+    with dg.instance_for_test() as instance:
+        _materialize(instance, raw, wh, ["raw_file_inventory"])
+        for year in ("2020", "2021"):
+            assert _materialize(instance, raw, wh, YEAR_ASSETS, year).success
+        first = pd.read_parquet(wh / "fact_active_disclosure")
+        assert _materialize(instance, raw, wh, YEAR_ASSETS, "2020").success
+        assert _materialize(instance, raw, wh, ["rollup_applications"]).success
+    pd.testing.assert_frame_equal(first, pd.read_parquet(wh / "fact_active_disclosure"))
+    rollup = pd.read_parquet(wh / "rollup_applications.parquet")
+    assert rollup[["year", "reports"]].values.tolist() == [[2020, 3], [2021, 2]]
+    assert not list(wh.rglob("*.tmp"))
+
+
+def test_corrupted_fact_frame_fails_the_step_and_writes_nothing(warehouse, monkeypatch):
+    """A schema violation is a pipeline bug: the step fails and no Parquet appears."""
+    import assets.facts as facts_module
+
+    real = facts_module.fact_frame
+
+    def corrupt(reports, table):
+        frame = real(reports, table)
+        frame.loc[:, "cell_status"] = "invented"
+        return frame
+
+    monkeypatch.setattr(facts_module, "fact_frame", corrupt)
+    raw, wh = warehouse
+    with dg.instance_for_test() as instance:
+        _materialize(instance, raw, wh, ["raw_file_inventory"])
+        result = dg.materialize([*ASSETS, *ASSET_CHECKS], selection=YEAR_ASSETS, partition_key="2021",
+                                resources=build_resources(str(raw), str(wh)), instance=instance,
+                                raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
+    assert "FactActiveDisclosure" in failure.event_specific_data.error.message
+    assert not (wh / "fact_active_disclosure").exists()

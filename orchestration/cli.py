@@ -34,11 +34,6 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import warnings
-
-    import dagster as dg
-
-    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
     from orchestration.runner import format_summary, run_pipeline
 
     raw_default, warehouse_default = default_paths()

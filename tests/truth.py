@@ -30,6 +30,7 @@ ROW_PREFIX = [("一、", "new_received"), ("二、", "carried_over"), ("(一)", 
               ("四、", "carried_forward")]
 PROCEEDING = {"行政复议": "administrative_review", "行政诉讼/未经复议直接起诉": "litigation_direct",
               "行政诉讼/复议后起诉": "litigation_after_review"}
+DEVSET_PROCEEDING = {"行政诉讼_未经复议直接起诉": "行政诉讼/未经复议直接起诉", "行政诉讼_复议后起诉": "行政诉讼/复议后起诉"}
 OUTCOME = {"结果维持": "upheld", "结果纠正": "corrected", "其他结果": "other", "尚未审结": "pending", "总计": "total"}
 MISSING = "missing"
 
@@ -41,15 +42,18 @@ def _row_code(label: str) -> str:
 def expected_cells(truth: dict) -> dict[tuple[str, str, str], object]:
     """{(table, row, column): value | None (blank) | MISSING (unplaceable)} for every truth cell."""
     cells: dict[tuple[str, str, str], object] = {}
-    for cell in truth["active_disclosure"]:
+    for cell in truth.get("active_disclosure") or []:
         cells[("active_disclosure", ITEM[cell["item"]], MEASURE[cell["measure"]])] = cell["value"]
-    for label, columns in truth["applications"].items():
-        row = _row_code(label)
+    for label, columns in (truth.get("applications") or {}).items():
+        row = _row_code(label.replace("（", "(").replace("）", ")"))
         for zh, applicant in APPLICANT.items():
-            cells[("applications", row, applicant)] = MISSING if "unplaced" in columns else columns[zh]
-    review = truth["review_litigation"]
+            unsure = "unplaced" in columns or "unparseable_raw" in columns
+            cells[("applications", row, applicant)] = MISSING if unsure else columns[zh]
+    review = {DEVSET_PROCEEDING.get(k, k): v for k, v in (truth.get("review_litigation") or {}).items()}
+    if not review or "unparseable_raw" in review:
+        return cells
     for label, proceeding in PROCEEDING.items():
         for zh, outcome in OUTCOME.items():
             cells[("review_litigation", proceeding, outcome)] = review[label].get(zh, MISSING) \
-                if review[label] else MISSING
+                if review.get(label) else MISSING
     return cells

@@ -10,6 +10,7 @@ the template's column count (trailing padding blanks aside). Otherwise every cel
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from schemas.catalog import (
@@ -37,6 +38,7 @@ _HEADER_UNITS = {"万元": "wan_yuan", "元": "yuan"}
 _MAX_LABEL = 60
 _MAX_ITEM_LABEL = 16
 _SPACE_RUN = re.compile(r"\s+")
+_ENUMERATED = re.compile(r"^(?:\d{1,2}[.、]|\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class FoundRow:
     values: list[Token] = field(default_factory=list)
     columns: tuple[str, ...] | None = None
     units: dict[str, str] = field(default_factory=dict)
+    label_in_doubt: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +105,13 @@ def _line_cells(line: str) -> list[str]:
 
 
 def _pipe_cells(line: str) -> list[str]:
-    """Markdown pipe row: trailing padding cells go; header rows lose their empty merge cells."""
+    """Markdown pipe row. Header rows (no value cell) lose their empty merge cells; value rows keep
+    trailing empty cells, which placement trims only beyond the template's column count."""
     cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    while cells and not cells[-1]:
-        cells.pop()
-    if set(cells) <= {"", "---", ":---", "---:", ":---:"} or all(set(c) <= set("-: ") for c in cells):
+    if all(set(c) <= set("-: ") for c in cells):
         return []
     if not any(c and parse_cell(c).status != "unparseable" for c in cells):
-        cells = [c for c in cells if c]
+        return [c for c in cells if c]
     return cells
 
 
@@ -144,20 +146,68 @@ def _space_cells(text: str) -> list[str]:
 def read_applications(tokens: list[Token]) -> list[FoundRow]:
     """表三: a row starts at a label the catalog knows and takes the value cells that follow."""
     rows: list[FoundRow] = []
+    orphans: list[Token] = []
     current: FoundRow | None = None
     for token in tokens:
         if token.is_value:
-            if current is not None:
-                current.values.append(token)
+            _take(current, token, orphans)
             continue
         label = compact(token.text)
         code = match_code(APPLICATION_ROWS, label) if len(label) <= _MAX_LABEL else None
         if code is not None:
-            current = FoundRow("applications", code, token.text, token.line, columns=tuple(codes(APPLICANTS)))
+            current = FoundRow("applications", code, token.text, token.line, columns=tuple(codes(APPLICANTS)),
+                               label_in_doubt=_last_is_empty(rows))
             rows.append(current)
         elif current is not None and _filled(current):
             current = None
-    return [r for r in rows if r.values or r.row != "other_handling"]
+        elif current is not None and not current.values and _ENUMERATED.match(label):
+            current.label_in_doubt = True  # another row's label we could not read sits in between
+    rows = [r for r in rows if r.values or r.row != "other_handling"]
+    return _settle("applications", rows, orphans, tokens)
+
+
+def _take(row: FoundRow | None, token: Token, orphans: list[Token]) -> None:
+    """Give a value cell to the open row; a value with no row to take it is detached."""
+    if row is not None and not _filled(row):
+        row.values.append(token)
+    elif token.text:
+        orphans.append(token)
+
+
+def _last_is_empty(rows: list[FoundRow]) -> bool:
+    return bool(rows) and not rows[-1].values and rows[-1].row != "other_handling"
+
+
+def _settle(table: str, rows: list[FoundRow], orphans: list[Token], tokens: list[Token]) -> list[FoundRow]:
+    """Detach the values of rows whose layout contradicts them; detached values form one extra row."""
+    filled_per_line = Counter(t.line for t in tokens if t.text and t.is_value)
+    prose_lines = {t.line for t in tokens if not t.is_value}
+    detached = [t for t in orphans if t.line not in prose_lines]  # numbers inside prose are not cells
+    for row in rows:
+        if row.values and _layout_contradicts(row, filled_per_line):
+            detached.extend(t for t in row.values if t.text)
+            row.values = []
+    if detached:
+        detached.sort(key=lambda t: t.line)
+        rows.append(FoundRow(table, DETACHED, "", detached[0].line, values=detached))
+    return rows
+
+
+def _layout_contradicts(row: FoundRow, filled_per_line: Counter) -> bool:
+    """Values on other lines than the label are uncertain when the layout says rows are lines.
+
+    Contradictions: the values straddle several lines of which one holds several cells; the row
+    takes part of a multi-cell line; or the label is in doubt (it follows a row label left empty, or an
+    unreadable enumerated label stands between it and its values, as when PDF-to-Markdown conversions
+    stack labels above detached value rows) and the values are not on its line.
+    """
+    per_line = Counter(t.line for t in row.values if t.text)
+    inline = row.line in per_line
+    if row.label_in_doubt and not inline:
+        return True
+    if len({t.line for t in row.values}) > 1 and any(n > 1 for n in per_line.values()):
+        return True
+    return any(n < filled_per_line[line] for line, n in per_line.items() if filled_per_line[line] > 1)
 
 
 def read_review_litigation(tokens: list[Token]) -> list[FoundRow]:
@@ -186,10 +236,10 @@ def read_active_disclosure(tokens: list[Token]) -> list[FoundRow]:
     rows: list[FoundRow] = []
     header: list[str] = []
     current: FoundRow | None = None
+    orphans: list[Token] = []
     for token in tokens:
         if token.is_value:
-            if current is not None:
-                current.values.append(token)
+            _take(current, token, orphans)
             continue
         label = compact(token.text)
         if _BLOCK.search(label):
@@ -205,13 +255,16 @@ def read_active_disclosure(tokens: list[Token]) -> list[FoundRow]:
         generation = _generation(header_text) or table_generation
         measures = BLOCK_OF_ITEM[item].measures.get(generation) if generation else None
         current = FoundRow("active_disclosure", item, token.text, token.line, columns=measures,
-                           units=_header_units(header_text, measures))
+                           units=_header_units(header_text, measures), label_in_doubt=_last_is_empty(rows))
         rows.append(current)
-    return rows
+    return _settle("active_disclosure", rows, orphans, tokens)
 
 
 def _filled(row: FoundRow) -> bool:
     return row.columns is not None and len(row.values) >= len(row.columns)
+
+
+DETACHED = "detached"
 
 
 def _generation(header_text: str) -> str | None:
@@ -232,6 +285,11 @@ def _header_units(header_text: str, measures: tuple[str, ...] | None) -> dict[st
 
 def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
     """Place a row's values in template order, or mark every cell missing and say why."""
+    if row.row == DETACHED:
+        raw = [t.text for t in row.values]
+        return [], [Issue("missing_cells", "warning", f"{row.table}: values not attached to any row label "
+                          f"(lines {row.values[0].line}-{row.values[-1].line}): {raw}", table=row.table,
+                          row=DETACHED, found=str(len(raw)))]
     values = list(row.values)
     expected = len(row.columns) if row.columns is not None else None
     while expected is not None and len(values) > expected and not values[-1].text:
@@ -277,6 +335,6 @@ def missing_rows(rows: list[FoundRow], generation: str) -> list[FoundRow]:
         present.update(APPLICATION_ROW_GROUPS["other_sub"])
     if present & set(APPLICATION_ROW_GROUPS["other_sub"]):
         present.add("other_handling")
-    line = rows[-1].line if rows else 0
+    line = next((r.line for r in reversed(rows) if r.row != DETACHED), 0)
     return [FoundRow("applications", code, "", line, columns=tuple(codes(APPLICANTS)))
             for code in APPLICATION_ROWS_BY_GENERATION[generation] if code not in present]

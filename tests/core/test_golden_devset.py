@@ -1,0 +1,51 @@
+"""The devset (real reports in harder formats): every certain cell exact or flagged, never wrong,
+and nothing placed where the truth says no placement is certain."""
+
+import json
+
+import pytest
+
+from assets.core.report import parse_report
+from tests.conftest import FIXTURES
+from tests.truth import MISSING, expected_cells
+
+DEVSET = FIXTURES / "devset"
+REPORTS = sorted(p for p in (DEVSET / "raw").iterdir())
+
+
+def _parse(path):
+    truth = json.loads((DEVSET / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return truth, parse_report(path.name, path.read_bytes())
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=[p.stem for p in REPORTS])
+def test_no_cell_is_silently_wrong(path):
+    truth, report = _parse(path)
+    found = {(f.table, f.row, f.column): f for f in report.facts}
+    for key, value in expected_cells(truth).items():
+        fact = found.get(key)
+        if fact is None or fact.cell_status in ("missing", "unparseable"):
+            continue  # flagged: honest
+        if value is MISSING:
+            pytest.fail(f"{path.stem} {key}: placed {fact.value} where the truth says no placement is certain")
+        if value is None:
+            assert fact.value is None, f"{path.stem} {key}: value {fact.value} in a blank cell"
+        else:
+            assert fact.value == pytest.approx(value), f"{path.stem} {key}: {fact.value} != {value}"
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=[p.stem for p in REPORTS])
+def test_year_matches_truth(path):
+    truth, report = _parse(path)
+    assert report.year.year == truth["report_year"]
+
+
+def test_007_detached_value_rows_are_listed_not_placed():
+    """Regression: PDF-to-Markdown stacked labels above value rows; values must not join the last label."""
+    _, report = _parse(DEVSET / "raw" / "007_shanghai_stcsm_2024_md.md")
+    detached = [i for i in report.issues if i.row == "detached" and i.table == "applications"]
+    assert len(detached) == 1 and "'8', '2', '0', '0', '0', '0', '10'" in detached[0].message
+    excessive = [f for f in report.facts if f.row == "rejected_excessive"]
+    assert {f.cell_status for f in excessive} == {"missing"}
+    carried = next(f for f in report.facts if (f.row, f.column) == ("carried_forward", "total"))
+    assert (carried.cell_status, carried.value) == ("blank", None)  # the pipe row's explicit empty last cell

@@ -30,7 +30,8 @@ ROW_PREFIX = [("一、", "new_received"), ("二、", "carried_over"), ("(一)", 
               ("四、", "carried_forward")]
 PROCEEDING = {"行政复议": "administrative_review", "行政诉讼/未经复议直接起诉": "litigation_direct",
               "行政诉讼/复议后起诉": "litigation_after_review"}
-DEVSET_PROCEEDING = {"行政诉讼_未经复议直接起诉": "行政诉讼/未经复议直接起诉", "行政诉讼_复议后起诉": "行政诉讼/复议后起诉"}
+DEVSET_PROCEEDING = {"行政诉讼_未经复议直接起诉": "行政诉讼/未经复议直接起诉",
+                     "行政诉讼_复议后起诉": "行政诉讼/复议后起诉"}
 OUTCOME = {"结果维持": "upheld", "结果纠正": "corrected", "其他结果": "other", "尚未审结": "pending", "总计": "total"}
 MISSING = "missing"
 

@@ -11,6 +11,7 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from assets.continuity import accounted_for
 from assets.partitions import YEARS
 from schemas.tables import FACT_MODELS, DimReports, QualityIssues, ReportSections, ReportTables
 
@@ -59,4 +60,15 @@ def quality_summary(quality_issues: pd.DataFrame) -> dg.AssetCheckResult:
                   "worst_reports": dg.MetadataValue.md(worst.to_markdown(index=False) if len(worst) else "none")})
 
 
-ASSET_CHECKS = [*(schema_check(asset, model) for asset, model in SCHEMA_CHECKED.items()), quality_summary]
+@dg.asset_check(asset="dim_reports", partitions_def=YEARS, blocking=True,
+                additional_ins={"raw_file_inventory": dg.AssetIn(), "quality_issues": dg.AssetIn()},
+                description="Every inventoried file of the year is a dim_reports row or a recorded duplicate.")
+def every_file_accounted_for(context: dg.AssetCheckExecutionContext, dim_reports: pd.DataFrame,
+                             raw_file_inventory: pd.DataFrame, quality_issues: pd.DataFrame) -> dg.AssetCheckResult:
+    gaps = accounted_for(raw_file_inventory, dim_reports, quality_issues, int(context.partition_key))
+    return dg.AssetCheckResult(passed=not any(gaps.values()), metadata={
+        "reports": len(dim_reports), **{k: dg.MetadataValue.json(v) for k, v in gaps.items()}})
+
+
+ASSET_CHECKS = [every_file_accounted_for, *(schema_check(asset, model) for asset, model in SCHEMA_CHECKED.items()),
+                quality_summary]

@@ -9,6 +9,7 @@ import os
 
 import dagster as dg
 
+from assets.continuity import carry_over_continuity
 from assets.facts import normalize_tables
 from assets.ingestion import raw_file_inventory, raw_reports
 from assets.parsing import report_sections, report_tables
@@ -17,7 +18,9 @@ from assets.rollups import rollup_applications
 from orchestration.checks import ASSET_CHECKS
 from orchestration.io_managers import WarehouseIOManager
 
-ASSETS = [raw_file_inventory, raw_reports, report_sections, report_tables, normalize_tables, rollup_applications]
+ASSETS = [raw_file_inventory, raw_reports, report_sections, report_tables, normalize_tables, rollup_applications,
+          carry_over_continuity]
+CROSS_YEAR_ASSETS = ["raw_file_inventory", "rollup_applications", "carry_over_continuity"]
 YEAR_ASSETS = ["raw_reports", "report_sections", "report_tables", "fact_active_disclosure", "fact_applications",
                "fact_review_litigation", "dim_reports", "quality_issues"]
 
@@ -25,8 +28,8 @@ year_pipeline = dg.define_asset_job(
     "year_pipeline", selection=dg.AssetSelection.assets(*YEAR_ASSETS),
     description="Every year-partitioned asset of one reporting year, from raw text to facts and quality issues.")
 refresh_rollups = dg.define_asset_job(
-    "refresh_rollups", selection=dg.AssetSelection.assets("raw_file_inventory", "rollup_applications"),
-    description="Re-scan the raw folder and rebuild the cross-year rollups.")
+    "refresh_rollups", selection=dg.AssetSelection.assets(*CROSS_YEAR_ASSETS),
+    description="Re-scan the raw folder and rebuild the cross-year rollups and continuity checks.")
 
 
 def default_paths() -> tuple[str, str]:

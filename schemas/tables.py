@@ -230,3 +230,17 @@ FACT_MODELS = {
     "applications": FactApplications,
     "review_litigation": FactReviewLitigation,
 }
+
+
+class CarryOverContinuity(_Base):
+    """One row per agency × consecutive year pair: last year's carried_forward against this year's
+    carried_over (表三 total column)."""
+
+    agency: Series[str] = pa.Field(description="Agency as named in the title (agency_id once ingestion resolves one).")
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="The earlier year Y.")
+    report_id: Series[str] = pa.Field(description="Report of year Y.")
+    next_report_id: Series[str] = pa.Field(description="Report of year Y+1.")
+    carried_forward: Series[float] = pa.Field(nullable=True, ge=0, description="四、结转下年度继续办理 total, year Y.")
+    carried_over_next: Series[float] = pa.Field(nullable=True, ge=0, description="二、上年结转 total, year Y+1.")
+    status: Series[str] = pa.Field(isin=["holds", "fails", "not_computable"], description=(
+        "holds | fails | not_computable (either cell missing, blank or unparseable)."))

@@ -23,6 +23,9 @@ _TRANSLATION.update({ord("\u2014"): "—", ord("\u2212"): "-", ord("\uff0d"): "-
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 LOW_CONFIDENCE = 0.5
+MAX_CHAOS = 0.2
+_GB_FAMILY = frozenset({"gb18030", "gbk", "gb2312"})
+_MULTIBYTE = frozenset({"gb18030", "big5", "big5hkscs", "utf-16", "utf-16-le", "utf-16-be"})
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,10 @@ class Decoded:
     confident: bool
 
 
-def decode(data: bytes) -> Decoded:
-    """Decode raw bytes: BOMs first, then strict UTF-8, then GB18030, then charset-normalizer."""
+def decode(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode raw bytes: BOMs first, then strict UTF-8, then a declared charset (an HTML page's
+    ``<meta charset>``) when the bytes decode strictly with it, then GB18030 or what
+    charset-normalizer finds."""
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                       (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -44,16 +49,45 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", True)
     except UnicodeDecodeError:
         pass
+    strict = _strict(data, _codec_name(declared)) if declared else None
+    if strict is not None and strict.encoding in _MULTIBYTE:  # any bytes are valid Latin-1: proves nothing
+        return strict
     best = charset_normalizer.from_bytes(data).best()
-    if best is not None and best.encoding in ("gb18030", "gbk", "gb2312", "big5", "utf_16_le", "utf_16_be"):
-        name = "gb18030" if best.encoding in ("gbk", "gb2312") else best.encoding
-        return Decoded(data.decode(name, errors="replace"), name, best.coherence >= LOW_CONFIDENCE)
+    if best is not None and best.encoding in _GB_FAMILY:
+        # The language coherence of Chinese text is low even when decoding is right: a strict
+        # GB18030 decode that reads as text (little chaos) is the evidence that counts.
+        gb = _strict(data, "gb18030")
+        if gb is not None:
+            return Decoded(gb.text, gb.encoding, best.chaos <= MAX_CHAOS)
+        return Decoded(data.decode("gb18030", errors="replace"), "gb18030", False)
+    if best is not None and best.encoding in ("big5", "utf_16_le", "utf_16_be"):
+        return Decoded(data.decode(best.encoding, errors="replace"), best.encoding,
+                       best.coherence >= LOW_CONFIDENCE)
+    gb = _strict(data, "gb18030")
+    if gb is not None:
+        return gb
+    if best is None:
+        return Decoded(data.decode("utf-8", errors="replace"), "utf-8", False)
+    return Decoded(str(best), best.encoding, False)
+
+
+def _codec_name(label: str) -> str | None:
+    """Python's codec for an encoding label; the GB2312/GBK labels read as their superset GB18030."""
     try:
-        return Decoded(data.decode("gb18030"), "gb18030", True)
-    except UnicodeDecodeError:
-        if best is None:
-            return Decoded(data.decode("utf-8", errors="replace"), "utf-8", False)
-        return Decoded(str(best), best.encoding, False)
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "gb18030" if name in _GB_FAMILY else name
+
+
+def _strict(data: bytes, encoding: str | None) -> Decoded | None:
+    """The bytes decoded strictly with ``encoding``, or None when they are not valid in it."""
+    if encoding is None:
+        return None
+    try:
+        return Decoded(data.decode(encoding), encoding, True)
+    except (UnicodeDecodeError, LookupError):
+        return None
 
 
 def normalize_line(line: str) -> str:

@@ -13,7 +13,7 @@ from tests.conftest import SAMPLE_DIR
 
 EXPECTED_ASSETS = {"raw_file_inventory", "raw_reports", "report_sections", "report_tables", "fact_active_disclosure",
                    "fact_applications", "fact_review_litigation", "dim_reports", "quality_issues",
-                   "rollup_applications"}
+                   "rollup_applications", "carry_over_continuity"}
 
 
 def test_definitions_load_with_the_fixed_asset_names(tmp_path):
@@ -94,3 +94,33 @@ def test_corrupted_fact_frame_fails_the_step_and_writes_nothing(warehouse, monke
     failure = next(e for e in result.all_events if e.event_type_value == "STEP_FAILURE")
     assert "FactActiveDisclosure" in failure.event_specific_data.error.message
     assert not (wh / "fact_active_disclosure").exists()
+
+
+def test_carry_over_continuity_flags_an_agency_whose_years_disagree(tmp_path):
+    """Seed 002 (2021) carries 1 application forward; a 2022 copy of it says 0 were carried over."""
+    raw, wh = tmp_path / "raw", tmp_path / "warehouse"
+    raw.mkdir()
+    text = (SAMPLE_DIR / "002_a6a6458d8018b677.txt").read_text(encoding="utf-8")
+    (raw / "2021.txt").write_text(text, encoding="utf-8")
+    (raw / "2022.txt").write_text(text.replace("2022", "2023").replace("2021", "2022"), encoding="utf-8")
+    with dg.instance_for_test() as instance:
+        _materialize(instance, raw, wh, ["raw_file_inventory"])
+        for year in ("2021", "2022"):
+            assert _materialize(instance, raw, wh, YEAR_ASSETS, year).success
+        result = _materialize(instance, raw, wh, ["carry_over_continuity"])
+        assert [e.passed for e in result.get_asset_check_evaluations()] == [False]
+    frame = pd.read_parquet(wh / "carry_over_continuity.parquet")
+    assert frame[["agency", "year", "carried_forward", "carried_over_next", "status"]].values.tolist() == \
+        [["桃城区政府", 2021, 1.0, 0.0, "fails"]]
+
+
+def test_every_file_accounted_for_check_passes_with_a_duplicate(warehouse):
+    raw, wh = warehouse
+    shutil.copy(raw / "001_64ff3bdd190e597a.txt", raw / "copy-of-001.txt")
+    with dg.instance_for_test() as instance:
+        _materialize(instance, raw, wh, ["raw_file_inventory"])
+        result = _materialize(instance, raw, wh, YEAR_ASSETS, "2021")
+    evaluation = next(e for e in result.get_asset_check_evaluations() if e.check_name == "every_file_accounted_for")
+    assert evaluation.passed
+    issues = pd.read_parquet(wh / "quality_issues")
+    assert issues.loc[issues["rule"] == "duplicate_report", "source_path"].tolist() == ["copy-of-001.txt"]

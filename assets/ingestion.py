@@ -6,7 +6,7 @@ import pandas as pd
 from schemas.tables import RawFileInventory, RawReports
 
 from .core.ingest import build_inventory
-from .core.text import decode, normalize_text
+from .core.reading import read_lines
 from .partitions import YEARS
 from .resources import RawDirectory
 from .validation import table_metadata, validated
@@ -35,15 +35,16 @@ def raw_file_inventory(context: dg.AssetExecutionContext, raw_dir: RawDirectory)
 def raw_reports(context: dg.AssetExecutionContext, raw_dir: RawDirectory,
                 raw_file_inventory: pd.DataFrame) -> pd.DataFrame:
     """One row per report of the year (duplicates excluded): normalized text, one line per source
-    line, with the file it came from and how it was decoded."""
+    line (HTML pages rendered, tables as pipe rows), with the file it came from, how it was decoded
+    and its source format."""
     year = int(context.partition_key)
     chosen = raw_file_inventory[(raw_file_inventory["outcome"] == "report") & (raw_file_inventory["year"] == year)]
     records = []
     for entry in chosen.itertuples(index=False):
-        decoded = decode((raw_dir.root() / entry.source_path).read_bytes())
+        read = read_lines(entry.source_path, (raw_dir.root() / entry.source_path).read_bytes())
         records.append({"report_id": entry.report_id, "year": year, "source_path": entry.source_path,
-                        "sha256": entry.sha256, "encoding": decoded.encoding, "source_format": "text",
-                        "text": "\n".join(normalize_text(decoded.text))})
+                        "sha256": entry.sha256, "encoding": read.encoding, "source_format": read.source_format,
+                        "text": "\n".join(read.lines)})
     frame = validated(RawReports, pd.DataFrame.from_records(records, columns=list(RawReports.to_schema().columns)))
     context.add_output_metadata({"reports": len(frame)})
     return frame

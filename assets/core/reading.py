@@ -1,0 +1,37 @@
+"""A raw file's bytes to normalized lines, whatever its encoding or format: the one way in.
+
+Belongs here: deciding how a file is read (plain text, or an HTML page rendered by html.py), with
+which encoding (text.py's ``decode``, told the charset an HTML page declares), and normalizing the
+result. ``report.parse_report`` and the ``raw_reports`` asset both read through ``read_lines``, so the
+stored text is exactly the text that was parsed and every ``source_line`` points into it.
+Does not belong here: refusing non-text files (ingest.py) or anything about sections and tables.
+"""
+
+from dataclasses import dataclass
+
+from .html import declared_charset, html_lines, is_html
+from .text import decode, normalize_line, normalize_text
+
+SOURCE_FORMATS = ("text", "html")
+
+
+@dataclass(frozen=True)
+class ReadText:
+    """A file read as normalized lines, with how it was read."""
+
+    lines: list[str]
+    encoding: str
+    source_format: str
+    confident: bool
+
+
+def read_lines(source_path: str, data: bytes) -> ReadText:
+    """Decode a raw file and turn it into normalized lines; HTML pages are rendered first."""
+    decoded = decode(data)
+    if not is_html(source_path, decoded.text):
+        return ReadText(normalize_text(decoded.text), decoded.encoding, "text", decoded.confident)
+    declared = declared_charset(data)
+    if declared is not None:
+        decoded = decode(data, declared)
+    lines = [normalize_line(line) for line in html_lines(decoded.text)]
+    return ReadText(lines, decoded.encoding, "html", decoded.confident)

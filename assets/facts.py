@@ -7,7 +7,7 @@ One pass per report (``assemble``) produces all five outputs, so the facts, ``di
 import dagster as dg
 import pandas as pd
 
-from schemas.tables import FACT_MODELS, DimReports, QualityIssues
+from schemas.tables import FACT_MODELS, DimReports, FactNarrative, QualityIssues
 
 from .core.frames import (
     DIM_COLUMNS,
@@ -15,6 +15,7 @@ from .core.frames import (
     dim_record,
     fact_frame,
     issue_records,
+    narrative_frame,
     rows_from_frame,
     sections_from_frame,
 )
@@ -39,6 +40,8 @@ def _out(model, description: str, group: str = GROUP) -> dg.AssetOut:
 
 
 OUTS = {name: _out(model, _GRAIN[name] + _NOTE) for name, (_, model) in FACT_ASSETS.items()}
+OUTS["fact_narrative"] = _out(FactNarrative, "Figures stated in the prose (items published, applications "
+                              "received, reviews, suits): one row per report × measure, with the sentence and line.")
 OUTS["dim_reports"] = _out(DimReports, "One row per report: agency, year with its evidence and conflict flag, "
                            "template, source_path, quality_score and trusted.")
 OUTS["quality_issues"] = _out(QualityIssues, "One row per finding (rule, severity, table/row/column, expected, "
@@ -73,6 +76,8 @@ def normalize_tables(context: dg.AssetExecutionContext, raw_reports: pd.DataFram
         yield dg.Output(frame, output_name=name, metadata={
             "dagster/row_count": len(frame), "reports": frame["report_id"].nunique(),
             "cell_status": dg.MetadataValue.json(frame["cell_status"].value_counts().to_dict())})
+    narrative = validated(FactNarrative, narrative_frame(reports))
+    yield dg.Output(narrative, output_name="fact_narrative", metadata={"dagster/row_count": len(narrative)})
     dim = validated(DimReports, _frame(dims, DIM_COLUMNS))
     yield dg.Output(dim, output_name="dim_reports", metadata={
         "dagster/row_count": len(dim), "trusted": int(dim["trusted"].sum()),

@@ -13,13 +13,14 @@ import pandera.pandas as pa
 
 from assets.continuity import accounted_for
 from assets.partitions import YEARS
-from schemas.tables import FACT_MODELS, DimReports, QualityIssues, ReportSections, ReportTables
+from schemas.tables import FACT_MODELS, DimReports, FactNarrative, QualityIssues, ReportSections, ReportTables
 
 # Per-partition check results need `partitions_def` on the check, a preview API in 1.13; chosen knowingly.
 warnings.filterwarnings("ignore", category=dg.PreviewWarning, message=".*partitions_def on an AssetCheckSpec.*")
 
 SCHEMA_CHECKED = {
     **{f"fact_{name}": model for name, model in FACT_MODELS.items()},
+    "fact_narrative": FactNarrative,
     "dim_reports": DimReports,
     "quality_issues": QualityIssues,
     "report_sections": ReportSections,

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from assets.core.report import parse_report, to_json
-from orchestration.definitions import default_paths
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -34,6 +33,7 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from orchestration.definitions import default_paths  # Dagster is loaded only for `run`
     from orchestration.runner import format_summary, run_pipeline
 
     raw_default, warehouse_default = default_paths()

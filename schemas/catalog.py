@@ -243,3 +243,42 @@ def match_code(dimension: tuple[Code, ...], normalized_label: str) -> str | None
         if any(key in normalized_label for key in entry.keys):
             return entry.code
     return None
+
+
+# ---------------------------------------------------------------- narrative figures (stated in prose)
+
+@dataclass(frozen=True)
+class NarrativeMeasure:
+    """A figure reports state in prose, with the sentence patterns that state it.
+
+    Each pattern is a regular expression over a sentence with whitespace removed; a named group
+    ``value`` holds the number (absent for patterns that state zero, such as 未收到…申请), an
+    optional group ``qualifier`` holds 余 (more than). The first matching sentence of a report wins.
+    """
+
+    code: str
+    label: str
+    patterns: tuple[str, ...]
+    compare_to: tuple[tuple[str, str, str], ...] = ()  # fact cells whose sum the figure should equal
+
+
+NARRATIVE_MEASURES: tuple[NarrativeMeasure, ...] = (
+    NarrativeMeasure("active_items_published", "主动公开政府信息(条)", (
+        r"(?:主动)?(?:发布|公开)(?:了)?(?:各类|政府)?信息(?P<value>\d+)(?P<qualifier>余)?条",
+        r"主动公开[^。,;]{0,12}?政府信息(?P<value>\d+)(?P<qualifier>余)?条",
+        r"主动公开的[^。]{0,60}?信息[^。]{0,6}?(?P<value>\d+)(?P<qualifier>余)?条",
+    )),
+    NarrativeMeasure("applications_received", "收到政府信息公开申请(件)", (
+        r"(?:收到|受理)[^。,;]{0,16}?(?:申请|信息)(?P<value>\d+)(?P<qualifier>余)?(?:件|条)",
+        r"未(?:收到|接到)[^。]{0,16}?申请",
+    ), (("applications", "new_received", "total"),)),
+    NarrativeMeasure("admin_review_cases", "行政复议(件)", (
+        r"行政复议(?:案件|数为)?(?P<value>\d+)件",
+        r"(?:没有|未)(?:收到|发生)?[^。]{0,20}?行政复议",
+    ), (("review_litigation", "administrative_review", "total"),)),
+    NarrativeMeasure("admin_litigation_cases", "行政诉讼(件)", (
+        r"行政诉讼(?:案件|数为)?(?P<value>\d+)件",
+        r"(?:没有|未)(?:收到|发生)?[^。]{0,30}?行政诉讼",
+    ), (("review_litigation", "litigation_direct", "total"),
+        ("review_litigation", "litigation_after_review", "total"))),
+)

@@ -10,6 +10,8 @@ RULES = {
     "missing_cells": "A row's values could not be placed with certainty, or a template row or table is absent;"
                      " the cells are cell_status = missing and the raw values are listed.",
     "unparseable_cell": "A cell's text is not a number, blank, 无 or dash; kept as unparseable.",
+    "narrative_mismatch": "A figure stated in the prose (applications received, reviews, suits) differs from "
+                          "the table cells it should equal.",
     "year_conflict": "The evidence for the reporting year disagrees (title, statistics period, body, template).",
     "year_unknown": "No reporting year could be decided; the report cannot join a year partition.",
     "template_unknown": "No template table was recognised.",

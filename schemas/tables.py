@@ -15,6 +15,7 @@ from schemas.catalog import (
     CELL_STATUSES,
     ITEMS,
     MEASURES,
+    NARRATIVE_MEASURES,
     OUTCOMES,
     PROCEEDINGS,
     SECTIONS,
@@ -103,6 +104,19 @@ class FactActiveDisclosure(_Fact):
 
     class Config:
         unique = ["report_id", "item", "measure"]
+
+
+class FactNarrative(_ReportKeyed):
+    """Figures stated in the prose: one row per report × narrative measure, with the sentence."""
+
+    measure: Series[str] = pa.Field(isin=[m.code for m in NARRATIVE_MEASURES], description="Narrative measure code.")
+    value: Series[float] = pa.Field(ge=0, description="The figure as stated (0 for 未收到…申请-style statements).")
+    qualifier: Series[str] = pa.Field(nullable=True, description="余 when the figure is a lower bound (8000余条).")
+    sentence: Series[str] = pa.Field(description="The sentence the figure came from (whitespace removed).")
+    source_line: Series[int] = pa.Field(ge=1, description="1-based line of the sentence.")
+
+    class Config:
+        unique = ["report_id", "measure"]
 
 
 class ReportSections(_ReportKeyed):

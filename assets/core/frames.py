@@ -46,6 +46,16 @@ def fact_frame(reports: list[ParsedReport], table: str) -> pd.DataFrame:
     return _frame(records, FACT_COLUMNS[table])
 
 
+NARRATIVE_COLUMNS = ["report_id", "year", "measure", "value", "qualifier", "sentence", "source_line"]
+
+
+def narrative_frame(reports: list[ParsedReport]) -> pd.DataFrame:
+    """One row per report × figure stated in its prose."""
+    return _frame([{"report_id": r.report_id, "year": r.year.year, "measure": n.measure, "value": n.value,
+                    "qualifier": n.qualifier, "sentence": n.sentence, "source_line": n.source_line}
+                   for r in reports for n in r.narrative], NARRATIVE_COLUMNS)
+
+
 SECTION_COLUMNS = ["report_id", "year", "number", "kind", "title", "start_line", "end_line"]
 
 

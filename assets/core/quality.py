@@ -8,9 +8,10 @@ are missing or unparseable make the equation not computable, never a failure.
 
 from dataclasses import dataclass
 
-from schemas.catalog import APPLICANTS, APPLICATION_ROW_GROUPS, OUTCOMES, PROCEEDINGS, codes
+from schemas.catalog import APPLICANTS, APPLICATION_ROW_GROUPS, NARRATIVE_MEASURES, OUTCOMES, PROCEEDINGS, codes
 
 from .issues import Issue
+from .narrative import NarrativeFact
 from .tables import Fact
 
 VALUED = ("number", "none_word")
@@ -31,10 +32,10 @@ class Check:
     found: float | None = None
 
 
-def check_report(facts: list[Fact]) -> tuple[list[Check], list[Issue]]:
+def check_report(facts: list[Fact], narrative: list[NarrativeFact] = ()) -> tuple[list[Check], list[Issue]]:
     """Every rule on every equation of the report; failures as issues too."""
     cells = {(f.table, f.row, f.column): f for f in facts}
-    checks = [*_applications(cells), *_review(cells)]
+    checks = [*_applications(cells), *_review(cells), *_narrative(cells, narrative)]
     issues = [_issue(c) for c in checks if c.status == "fails"]
     return checks, issues
 
@@ -79,6 +80,25 @@ def _review(cells: dict) -> list[Check]:
     return checks
 
 
+def _narrative(cells: dict, narrative: list[NarrativeFact]) -> list[Check]:
+    """A figure stated in prose against the table cells it should equal (a 余 figure is a lower bound)."""
+    stated = {n.measure: n for n in narrative}
+    checks = []
+    for measure in NARRATIVE_MEASURES:
+        fact = stated.get(measure.code)
+        if fact is None or not measure.compare_to:
+            continue
+        parts = [cells.get(key) for key in measure.compare_to]
+        if fact.qualifier or any(p is None or p.cell_status not in VALUED for p in parts):
+            checks.append(Check("narrative_mismatch", parts[0].table if parts[0] else "narrative", measure.code,
+                                None, "not_computable"))
+            continue
+        found = sum(p.value for p in parts)
+        status = "holds" if abs(found - fact.value) < _TOLERANCE else "fails"
+        checks.append(Check("narrative_mismatch", parts[0].table, measure.code, "total", status, fact.value, found))
+    return checks
+
+
 def _equation(rule: str, table: str, row: str | None, column: str | None,
               left: list[Fact | None], right: list[Fact | None]) -> Check:
     every = left + right
@@ -93,6 +113,10 @@ def _equation(rule: str, table: str, row: str | None, column: str | None,
 
 
 def _issue(check: Check) -> Issue:
+    if check.rule == "narrative_mismatch":
+        return Issue(check.rule, "warning", f"the text states {check.row} = {check.expected:g}, the table gives "
+                     f"{check.found:g}", table=check.table, row=check.row, column=check.column,
+                     expected=f"{check.expected:g}", found=f"{check.found:g}")
     where = " ".join(p for p in (check.table, check.row, check.column) if p)
     return Issue(check.rule, "error", f"{where}: expected {check.expected:g}, found {check.found:g}",
                  table=check.table, row=check.row, column=check.column,

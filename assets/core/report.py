@@ -13,7 +13,9 @@ from schemas.catalog import FACT_TABLES, MEASURES
 
 from .issues import Issue
 from .metadata import YearDecision, decide_year, find_agency, find_publish_date, find_title
+from .narrative import NarrativeFact, extract_narrative
 from .quality import Check, check_report
+from .reading import read_lines
 from .sections import Section, find_sections
 from .tables import (
     Fact,
@@ -25,7 +27,6 @@ from .tables import (
     read_review_litigation,
     tokenize,
 )
-from .text import decode, normalize_text
 
 READERS = {
     "active_disclosure": read_active_disclosure,
@@ -52,6 +53,7 @@ class ParsedReport:
     sections: list[Section]
     rows: list[FoundRow]
     facts: list[Fact]
+    narrative: list[NarrativeFact] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
 
@@ -62,12 +64,11 @@ def report_id_of(lines: list[str]) -> str:
 
 
 def parse_report(source: str, data: bytes) -> ParsedReport:
-    """Parse one raw file (its name and bytes) into a report with placed cells and issues."""
-    decoded = decode(data)
-    lines = normalize_text(decoded.text)
-    sections = find_sections(lines)
-    return assemble(source, lines, sections, read_tables(lines, sections), decoded.encoding,
-                    encoding_confident=decoded.confident)
+    """Parse one raw file (its name and bytes, text or HTML) into a report with placed cells and issues."""
+    read = read_lines(source, data)
+    sections = find_sections(read.lines)
+    return assemble(source, read.lines, sections, read_tables(read.lines, sections), read.encoding,
+                    source_format=read.source_format, encoding_confident=read.confident)
 
 
 def assemble(source: str, lines: list[str], sections: list[Section], rows: list[FoundRow], encoding: str,
@@ -78,13 +79,14 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
     if template == "unknown" and year.year is not None and year.year <= 2018:
         template = "pre2019"
     facts, issues = _place(rows)
-    checks, rule_issues = check_report(facts)
+    narrative = extract_narrative(lines)
+    checks, rule_issues = check_report(facts, narrative)
     title = find_title(lines)
     return ParsedReport(
         source=source, report_id=report_id_of(lines), encoding=encoding, source_format=source_format,
         lines=lines, title=title[1] if title else None, agency=find_agency(lines),
         publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
-        rows=rows, facts=facts, checks=checks,
+        rows=rows, facts=facts, narrative=narrative, checks=checks,
         issues=[*_report_issues(encoding_confident, template, year), *issues, *rule_issues],
     )
 
@@ -188,6 +190,8 @@ def to_json(report: ParsedReport) -> dict:
         "sections": [{"number": s.number, "kind": s.kind, "title": s.title, "start_line": s.start_line,
                       "end_line": s.end_line} for s in report.sections],
         "facts": facts,
+        "narrative": [{"measure": n.measure, "value": _number(n.value), "qualifier": n.qualifier,
+                       "sentence": n.sentence, "source_line": n.source_line} for n in report.narrative],
         "checks": [{"rule": c.rule, "table": c.table, "row": c.row, "column": c.column, "status": c.status}
                    for c in report.checks],
         "issues": [i.as_dict() for i in report.issues],

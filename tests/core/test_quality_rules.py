@@ -88,3 +88,30 @@ def test_year_conflict_and_missing_cells_are_reported():
     report = parse_report(path.name, path.read_bytes())
     missing = [i for i in report.issues if i.rule == "missing_cells"]
     assert len(missing) == 23 and all((i.expected, i.found) == ("7", "2") for i in missing)
+
+
+NARRATIVE_TRUTH = {"active_items_published": "active_items_published", "applications_received": "applications_received",
+                   "admin_review_cases": "admin_review_cases", "admin_litigation_cases": "admin_litigation_cases"}
+
+
+@pytest.mark.parametrize("stem", SAMPLES)
+def test_narrative_figures_equal_truth(stem):
+    truth = truth_of(stem)["narrative_facts"]
+    path = SAMPLE_DIR / f"{stem}.txt"
+    found = {n.measure: n.value for n in parse_report(path.name, path.read_bytes()).narrative}
+    expected = {k: truth[k] for k in NARRATIVE_TRUTH if truth.get(k) is not None}
+    if stem.startswith("004"):  # the truth folds both into admin_review_and_litigation_cases = 0
+        expected |= {"admin_review_cases": 0, "admin_litigation_cases": 0}
+    assert found == expected
+
+
+def test_narrative_contradicting_the_table_is_reported():
+    """Seed 002 with its prose edited to 20 applications received while 表三 says 19."""
+    report = _edited_text("002_a6a6458d8018b677", "收到依申请公开信息19件", "收到依申请公开信息20件")
+    assert _issues(report, "narrative_mismatch") == [("applications_received", "total", "20", "19")]
+
+
+def _edited_text(stem: str, old: str, new: str):
+    text = (SAMPLE_DIR / f"{stem}.txt").read_text(encoding="utf-8")
+    assert old in text
+    return parse_report(f"{stem}-edited.txt", text.replace(old, new).encode("utf-8"))

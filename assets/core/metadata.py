@@ -17,11 +17,16 @@ _TITLE = re.compile(r"(?:年度报告|年报|工作报告)")
 _TITLE_YEAR = re.compile(_YEAR + r"\s*年")
 _PERIOD = re.compile(r"统计期限[为是:]?\s*" + _YEAR + r"\s*年")
 _BODY_YEAR = re.compile(r"(?:^|[。;!?])\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.]\s*)?" + _YEAR + r"\s*年(?!\d)")
-_PUBLISHED = re.compile(r"(?:发布时间|发布日期|成文日期|时间|日期)\s*[:]\s*" + _YEAR
-                        + r"\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
-_AGENCY_SUFFIX = re.compile(r"^(.{2,30}?)(?:" + _YEAR + r"\s*年度?)?政府信息公开(?:工作)?(?:年度报告|年报)")
-_AGENCY_BEFORE = re.compile(r"^" + _YEAR + r"\s*年度?(.{2,30}?)政府信息公开")
+_DATE = _YEAR + r"\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+# Labelled publish dates first; a bare 时间/日期 only when no labelled one exists; never a crawl time (采集时间).
+_PUBLISHED = (re.compile(r"(?:发布时间|发布日期|公开日期|成文日期)[:|]*" + _DATE),
+              re.compile(r"(?<!采集)(?<!更新)(?:时间|日期)[:|]*" + _DATE))
+_FIELD_LABEL = re.compile(r"^(?:标题|题目|名称)[:|]")
+_AGENCY_SUFFIX = re.compile(r"^(?P<name>.{2,30}?)(?:" + _YEAR + r"\s*年度?)?政府信息公开(?:工作)?(?:年度报告|年报)")
+_AGENCY_BEFORE = re.compile(r"^" + _YEAR + r"\s*年度?(?P<name>.{2,30}?)政府信息公开")
 _HEAD_LINES = 12
+_ONLY_YEAR = re.compile(r"^" + _YEAR + r"年度?$")
+_AGENCY_NAME = re.compile(r"^[\u4e00-\u9fff()]{2,}(?:人民政府|政府|局|委员会|委|办公室|办事处|中心|厅|院|署|所)$")
 
 WEIGHTS = {"statistics_period": 5, "title": 3, "body": 1, "publish_date": 1}
 EARLIEST_YEAR_OF_TEMPLATE = {"2019": 2019, "2021": 2021}
@@ -42,7 +47,7 @@ def find_title(lines: list[str]) -> tuple[int, str] | None:
     for index, line in enumerate(lines[:_HEAD_LINES]):
         text = compact(line)
         if _TITLE.search(text) and "政府信息公开" in text and len(text) <= 60:
-            return index + 1, line.strip()
+            return index + 1, _FIELD_LABEL.sub("", line.strip().lstrip("|")).strip()
     return None
 
 
@@ -103,26 +108,37 @@ def _excerpt(text: str, start: int, width: int = 40) -> str:
 
 
 def find_publish_date(lines: list[str]) -> str | None:
-    """The page header's publish date (发布时间/时间/日期) as YYYY-MM-DD, if one is printed."""
-    for line in lines[:_HEAD_LINES]:
-        match = _PUBLISHED.search(compact(line))
-        if match:
-            month, day = int(match[2]), int(match[3])
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                return f"{match[1]}-{month:02d}-{day:02d}"
+    """The page header's publish date (发布时间/公开日期/…, else 时间/日期) as YYYY-MM-DD, if printed."""
+    head = [compact(line) for line in lines[:_HEAD_LINES]]
+    for pattern in _PUBLISHED:
+        for text in head:
+            match = pattern.search(text)
+            if match and 1 <= int(match[2]) <= 12 and 1 <= int(match[3]) <= 31:
+                return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
     return None
 
 
 def find_agency(lines: list[str]) -> str | None:
-    """The issuing body as the title names it (南谯区经信局), else None."""
+    """The issuing body as the title names it (南谯区经信局), or as the line beside a bare title names it."""
     title = find_title(lines)
     if title is None:
         return None
     text = compact(title[1])
-    before = _AGENCY_BEFORE.match(text)
-    if before:
-        return before[2]
-    match = _AGENCY_SUFFIX.match(text)
-    if match:
-        return match[1]
+    for match in (_AGENCY_BEFORE.match(text), _AGENCY_SUFFIX.match(text)):
+        name = match and match["name"]
+        if name and not _ONLY_YEAR.match(name):
+            return name
+    return _agency_beside(lines, title[0])
+
+
+def _agency_beside(lines: list[str], title_line: int) -> str | None:
+    """A standalone agency name on the nearest non-empty line above or below the title."""
+    for step in (-1, 1):
+        index = title_line - 1 + step
+        while 0 <= index < len(lines) and not lines[index].strip():
+            index += step
+        if 0 <= index < len(lines):
+            text = compact(lines[index])
+            if len(text) <= 25 and _AGENCY_NAME.match(text):
+                return text
     return None

@@ -49,3 +49,14 @@ def test_007_detached_value_rows_are_listed_not_placed():
     assert {f.cell_status for f in excessive} == {"missing"}
     carried = next(f for f in report.facts if (f.row, f.column) == ("carried_forward", "total"))
     assert (carried.cell_status, carried.value) == ("blank", None)  # the pipe row's explicit empty last cell
+
+
+@pytest.mark.parametrize(("name", "agency", "published"), [
+    ("020_shuyang_fgj_2023.html", "沭阳县发展和改革局", "2024-01-17"),   # crawler header: 标题: prefix, 采集时间
+    ("002_hongze_district_2023_pdf.txt", "洪泽区人民政府", None),        # agency on the line above a bare title
+    ("010_pingtan_2021_flattened.txt", "平潭综合实验区", "2022-02-08"),
+])
+def test_agency_and_publish_date_from_page_headers(name, agency, published):
+    truth, report = _parse(DEVSET / "raw" / name)
+    assert (report.agency, report.publish_date) == (agency, published)
+    assert truth["agency"].startswith(agency) or agency in truth["agency"]

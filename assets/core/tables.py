@@ -37,6 +37,7 @@ _UNIT_IN_HEADER = re.compile(r"\((?:单位:)?(万元|元)\)")
 _HEADER_UNITS = {"万元": "wan_yuan", "元": "yuan"}
 _MAX_LABEL = 60
 _MAX_ITEM_LABEL = 16
+_MAX_HEADER = 40  # a 表四 header line of PDF text holds several header words
 _SPACE_RUN = re.compile(r"\s+")
 _ENUMERATED = re.compile(r"^(?:\d{1,2}[.、]|\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)")
 
@@ -214,7 +215,8 @@ def read_review_litigation(tokens: list[Token]) -> list[FoundRow]:
     """表四: one row of 15 cells, after the last header word (行政复议 … 总计)."""
     last_header = -1
     for index, token in enumerate(tokens):
-        if not token.is_value and len(token.text) <= 12 and any(k in token.text for k in REVIEW_HEADER_KEYS):
+        label = compact(token.text)
+        if not token.is_value and len(label) <= _MAX_HEADER and any(k in label for k in REVIEW_HEADER_KEYS):
             last_header = index
     if last_header < 0:
         return []

@@ -60,3 +60,13 @@ def test_agency_and_publish_date_from_page_headers(name, agency, published):
     truth, report = _parse(DEVSET / "raw" / name)
     assert (report.agency, report.publish_date) == (agency, published)
     assert truth["agency"].startswith(agency) or agency in truth["agency"]
+
+
+def test_002_pdf_review_header_words_split_by_spaces_are_recognised():
+    """Regression: pdftotext -layout prints 表四 headers as '总 计' and multi-word lines; the 15 values
+    follow on one line. The report's own arithmetic is wrong (复议 10+1 but 总计 0) and must be reported."""
+    _, report = _parse(DEVSET / "raw" / "002_hongze_district_2023_pdf.txt")
+    review = {(f.row, f.column): f.value for f in report.facts if f.table == "review_litigation"}
+    assert (review[("administrative_review", "upheld")], review[("administrative_review", "total")]) == (10, 0)
+    failing = sorted((i.row, i.expected, i.found) for i in report.issues if i.rule == "review_total")
+    assert failing == [("administrative_review", "0", "11"), ("litigation_after_review", "0", "5")]

@@ -200,11 +200,13 @@ def _layout_contradicts(row: FoundRow, filled_per_line: Counter) -> bool:
     Contradictions: the values straddle several lines of which one holds several cells; the row
     takes part of a multi-cell line; or the label is in doubt (it follows a row label left empty, or an
     unreadable enumerated label stands between it and its values, as when PDF-to-Markdown conversions
-    stack labels above detached value rows) and the values are not on its line.
+    stack labels above detached value rows) and its values come as multi-cell lines not on its line.
+    With one cell per line, reading order is trusted: a row left empty is a row whose blanks were dropped.
     """
     per_line = Counter(t.line for t in row.values if t.text)
     inline = row.line in per_line
-    if row.label_in_doubt and not inline:
+    rows_are_lines = any(filled_per_line[line] > 1 for line in per_line)
+    if row.label_in_doubt and not inline and rows_are_lines:
         return True
     if len({t.line for t in row.values}) > 1 and any(n > 1 for n in per_line.values()):
         return True

@@ -6,6 +6,7 @@ where a cell goes; that is the table reader's job.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 NONE_WORDS = frozenset({"无", "没有", "暂无"})
 DASHES = frozenset({"-", "/", "—", "——", "--", "–"})
@@ -26,6 +27,7 @@ class CellValue:
 BLANK = CellValue(None, "blank")
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_cell(text: str) -> CellValue:
     """Parse stripped cell text. Unknown text is ``unparseable``, never a guessed number."""
     text = "".join(text.split())

@@ -70,3 +70,18 @@ def test_short_rows_are_flagged_not_shifted():
     issue = next(i for i in report.issues if i.rule == "missing_cells" and i.table == "review_litigation")
     assert (issue.expected, issue.found) == ("15", "8")
     assert "['1', '0', '4', '0', '2', '0', '0', '1']" in issue.message
+
+
+def test_row_with_every_blank_dropped_does_not_detach_the_next_row():
+    """Regression (found by the corpus generator): one cell per line, a 表三 row whose seven blank cells
+    were all dropped is followed by a complete row. Reading order is certain there: only the empty row
+    is flagged; the next row keeps its values."""
+    text = (SAMPLE_DIR / "002_a6a6458d8018b677.txt").read_text(encoding="utf-8")
+    head, tail = text.split("2.没有现成信息需要另行制作", 1)
+    rest = tail.split("3.补正后申请内容仍不明确", 1)[1]
+    report = parse_report("002-edited.txt", (head + "2.没有现成信息需要另行制作\n\n3.补正后申请内容仍不明确"
+                                             + rest).encode("utf-8"))
+    status = {(f.row, f.column): f.cell_status for f in report.facts if f.table == "applications"}
+    assert status[("unavailable_needs_creation", "total")] == "missing"
+    assert status[("unavailable_unclear", "total")] == "number"
+    assert not [i for i in report.issues if i.row == "detached"]

@@ -1,0 +1,1 @@
+"""Benchmarks: a deterministic synthetic corpus built from the template catalog, and the throughput run."""

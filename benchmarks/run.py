@@ -1,0 +1,246 @@
+"""Throughput, memory and accuracy of the pipeline on a generated corpus, in one run.
+
+Usage: ``python benchmarks/run.py --reports N [--workers W] [--seed S] [--corpus DIR] [--profile]``.
+Prints (a) parse throughput of the pure parser ``parse_report``, single process and over W worker
+processes (per core); (b) end-to-end throughput of ``run_pipeline`` (inventory → one year partition →
+facts → checks → Parquet, Dagster in process, ephemeral instance) in a fresh child process; (c) peak
+RSS of each; (d) the floor: reading and decoding the same bytes and writing the same number of fact
+rows to Parquet with pyarrow, and end-to-end / floor; (e) cell accuracy against the generated truth.
+``--profile`` adds the top cProfile hotspots of parsing the corpus.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import multiprocessing as mp
+import os
+import platform
+import pstats
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the project root importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.compare import score  # noqa: E402
+from benchmarks.generate_corpus import generate  # noqa: E402
+
+FACT_TABLES = ("fact_active_disclosure", "fact_applications", "fact_review_litigation")
+
+
+# ------------------------------------------------------------------------------------ corpus
+
+def corpus(reports: int, seed: int, root: Path) -> Path:
+    """A corpus of ``reports`` reports under ``root`` (reused when already complete)."""
+    raw = root / "raw"
+    if not raw.is_dir() or len(list(raw.iterdir())) != reports:
+        generate(reports, seed, root)
+    return root
+
+
+def load(root: Path) -> list[tuple[str, bytes]]:
+    return [(p.name, p.read_bytes()) for p in sorted((root / "raw").iterdir())]
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------------------------ (a) parse
+
+def parse_single(files: list[tuple[str, bytes]]) -> float:
+    """Seconds to parse every file in this process (bytes already in memory)."""
+    from assets.core.report import parse_report
+
+    start = time.perf_counter()
+    for name, data in files:
+        parse_report(name, data)
+    return time.perf_counter() - start
+
+
+def _parse_chunk(paths: list[str]) -> int:
+    from assets.core.report import parse_report
+
+    for path in paths:
+        parse_report(Path(path).name, Path(path).read_bytes())
+    return len(paths)
+
+
+def parse_parallel(root: Path, workers: int) -> tuple[float, float]:
+    """(seconds, peak RSS MB of a worker) to read and parse every file over ``workers`` processes."""
+    paths = [str(p) for p in sorted((root / "raw").iterdir())]
+    chunks = [paths[i::workers * 8] for i in range(workers * 8)]
+    context = mp.get_context("fork")
+    with context.Pool(workers) as pool:
+        pool.map(_parse_chunk, [paths[:50]] * workers)  # warm imports, regex caches and lazy modules
+        start = time.perf_counter()
+        pool.map(_parse_chunk, chunks)
+        elapsed = time.perf_counter() - start
+    return elapsed, peak_rss_mb(resource.RUSAGE_CHILDREN)
+
+
+# ------------------------------------------------------------------------------------ (e) accuracy
+
+def accuracy(files: list[tuple[str, bytes]], root: Path) -> Counter:
+    """Cell outcomes of every report against its truth file."""
+    from assets.core.report import parse_report, to_json
+
+    total: Counter = Counter()
+    for name, data in files:
+        truth = json.loads((root / "truth" / name.replace(".txt", ".json")).read_text(encoding="utf-8"))
+        total += score(truth, to_json(parse_report(name, data)))
+    return total
+
+
+# ------------------------------------------------------------------------------------ (b) end to end
+
+def _end_to_end(raw: str, warehouse: str, year: int, queue: mp.Queue) -> None:
+    os.environ.pop("DAGSTER_HOME", None)
+    from orchestration.runner import run_pipeline
+
+    marks: list[tuple[str, float]] = [("start", time.perf_counter())]
+    run_pipeline(raw, warehouse, years=[year], progress=lambda text: marks.append((text, time.perf_counter())))
+    marks.append(("end", time.perf_counter()))
+    queue.put({"marks": marks, "rss_mb": peak_rss_mb()})
+
+
+def end_to_end(root: Path, year: int, warehouse: Path) -> dict:
+    """Phase timings and peak RSS of ``run_pipeline`` for one year, in a fresh process."""
+    context = mp.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_end_to_end, args=(str(root / "raw"), str(warehouse), year, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    marks = result["marks"]
+    times = [t for _, t in marks]
+    return {"inventory": times[2] - times[1], "partition": times[3] - times[2], "rollups": times[4] - times[3],
+            "total": times[-1] - times[0], "rss_mb": result["rss_mb"]}
+
+
+def fact_rows(warehouse: Path, year: int) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.read_metadata(p).num_rows for table in FACT_TABLES
+               for p in (warehouse / table / f"year={year}").glob("*.parquet"))
+
+
+# ------------------------------------------------------------------------------------ (d) floor
+
+def floor(paths: list[Path], rows: int, out: Path) -> float:
+    """Seconds to read and decode ``paths`` and write ``rows`` fact-shaped rows to Parquet (pyarrow)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    start = time.perf_counter()
+    texts = []
+    for path in paths:
+        data = path.read_bytes()
+        try:
+            texts.append(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            texts.append(data.decode("gb18030"))
+    table = pa.table({
+        "report_id": pa.array([f"{i // 200:016x}" for i in range(rows)]),
+        "row": pa.array(["new_received"] * rows), "column": pa.array(["natural_person"] * rows),
+        "value": pa.array([float(i % 97) for i in range(rows)]), "cell_status": pa.array(["number"] * rows),
+        "raw": pa.array([str(i % 97) for i in range(rows)]), "source_line": pa.array(list(range(rows))),
+    })
+    pq.write_table(table, out)
+    return time.perf_counter() - start
+
+
+# ------------------------------------------------------------------------------------ (profile)
+
+def profile(files: list[tuple[str, bytes]], top: int = 10) -> str:
+    """The ``top`` functions by own time while parsing ``files``."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    parse_single(files)
+    profiler.disable()
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("tottime").print_stats(top)
+    return stream.getvalue()
+
+
+# ------------------------------------------------------------------------------------ report
+
+def machine() -> str:
+    meminfo = Path("/proc/meminfo").read_text().split("\n")[0].split()
+    ram_gb = int(meminfo[1]) / 1024 ** 2
+    return f"nproc={os.cpu_count()} RAM={ram_gb:.1f} GB Python={platform.python_version()} ({platform.machine()})"
+
+
+def busiest_year(root: Path) -> tuple[int, list[Path]]:
+    """The year with the most reports, and their raw files."""
+    by_year: dict[int, list[Path]] = {}
+    for truth in sorted((root / "truth").glob("*.json")):
+        year = json.loads(truth.read_text(encoding="utf-8"))["report_year"]
+        by_year.setdefault(year, []).append(root / "raw" / truth.name.replace(".json", ".txt"))
+    year = max(sorted(by_year), key=lambda y: len(by_year[y]))
+    return year, by_year[year]
+
+
+def run(reports: int, workers: int, seed: int, corpus_dir: Path | None, with_profile: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="govreports-bench-") as tmp:
+        root = corpus(reports, seed, corpus_dir or Path(tmp) / "corpus")
+        files = load(root)
+        total_mb = sum(len(d) for _, d in files) / 1e6
+        print(f"machine: {machine()}")
+        print(f"corpus: {len(files)} reports, {total_mb:.1f} MB, seed {seed}, {root}")
+
+        single = parse_single(files)
+        rss_parse = peak_rss_mb()
+        print(f"(a) parse, 1 process: {len(files) / single:,.0f} reports/s ({single:.2f} s)")
+        parallel, rss_worker = parse_parallel(root, workers)
+        rate = len(files) / parallel
+        print(f"(a) parse, {workers} processes: {rate:,.0f} reports/s = {rate / workers:,.0f} reports/s per core "
+              f"(read + parse, {parallel:.2f} s)")
+
+        year, year_files = busiest_year(root)
+        warehouse = Path(tmp) / "warehouse"
+        e2e = end_to_end(root, year, warehouse)
+        rows = fact_rows(warehouse, year)
+        print(f"(b) end to end, year {year} ({len(year_files)} reports in the partition, inventory of "
+              f"{len(files)} files): total {e2e['total']:.1f} s = inventory {e2e['inventory']:.1f} s "
+              f"({len(files) / e2e['inventory']:,.0f} files/s) + partition {e2e['partition']:.1f} s "
+              f"({len(year_files) / e2e['partition']:,.0f} reports/s) + rollups {e2e['rollups']:.1f} s")
+        projected = 200_000 / (len(files) / e2e["inventory"]) + 200_000 / (len(year_files) / e2e["partition"])
+        print(f"    projected 200,000 reports (inventory + partitions at these rates, 1 process): "
+              f"{projected / 60:.1f} min")
+        print(f"(c) peak RSS: parse process {rss_parse:.0f} MB, parse worker {rss_worker:.0f} MB, "
+              f"end-to-end process {e2e['rss_mb']:.0f} MB")
+
+        floor_all = floor([root / "raw" / n for n, _ in files], rows, Path(tmp) / "floor_all.parquet")
+        floor_year = floor(year_files, rows, Path(tmp) / "floor_year.parquet")
+        print(f"(d) floor ({rows:,} fact rows): all files {floor_all:.2f} s, partition files {floor_year:.2f} s; "
+              f"end-to-end / floor = {e2e['total'] / floor_all:.0f}x (whole run), "
+              f"{e2e['partition'] / floor_year:.0f}x (partition)")
+
+        cells = accuracy(files, root)
+        share = cells["exact"] / cells["cells"] if cells["cells"] else 0.0
+        print(f"(e) accuracy: cells={cells['cells']} exact={cells['exact']} flagged={cells['flagged']} "
+              f"silently_wrong={cells['silently_wrong']} guessed={cells['guessed']} accuracy={share:.4f}")
+        if with_profile:
+            print(profile(files))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--corpus", type=Path, help="reuse (or create) the corpus here instead of a temp dir")
+    parser.add_argument("--profile", action="store_true", help="print the top 10 parser hotspots (cProfile)")
+    args = parser.parse_args(argv)
+    run(args.reports, args.workers, args.seed, args.corpus, args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,6 +6,7 @@ import pandas as pd
 
 from schemas.tables import CarryOverContinuity
 
+from .partitions import AFTER_ANY_YEAR_CHANGES
 from .resources import Warehouse
 from .validation import table_metadata, validated
 
@@ -29,7 +30,7 @@ order by a.agency, a.year
 
 
 @dg.asset(group_name="quality", io_manager_key="warehouse_io", metadata=table_metadata(CarryOverContinuity),
-          owners=["team:govreports"], tags={"stage": "quality"},
+          owners=["team:govreports"], tags={"stage": "quality"}, automation_condition=AFTER_ANY_YEAR_CHANGES,
           deps=[dg.AssetDep("dim_reports", partition_mapping=dg.AllPartitionMapping()),
                 dg.AssetDep("fact_applications", partition_mapping=dg.AllPartitionMapping())],
           check_specs=[dg.AssetCheckSpec("carry_over_continuous", asset="carry_over_continuity",
@@ -50,11 +51,12 @@ def carry_over_continuity(warehouse: Warehouse):
 
 def accounted_for(inventory: pd.DataFrame, dim_reports: pd.DataFrame, quality_issues: pd.DataFrame,
                   year: int) -> dict:
-    """Files of ``year`` in the inventory that are neither a dim_reports row nor a recorded duplicate."""
+    """Files of ``year`` in the inventory that are neither a dim_reports row nor a recorded quality issue."""
     of_year = inventory[inventory["year"] == year]
     reports = set(of_year.loc[of_year["outcome"] == "report", "report_id"])
-    duplicates = set(of_year.loc[of_year["outcome"] == "duplicate", "source_path"])
-    recorded = set(quality_issues.loc[quality_issues["rule"] == "duplicate_report", "source_path"])
+    others = set(of_year.loc[of_year["outcome"].isin(["duplicate", "not_a_report"]), "source_path"])
+    recorded = set(quality_issues.loc[quality_issues["rule"].isin(["duplicate_report", "not_a_report"]),
+                                      "source_path"])
     return {"reports_missing": sorted(reports - set(dim_reports["report_id"])),
             "unexpected_reports": sorted(set(dim_reports["report_id"]) - reports),
-            "duplicates_unrecorded": sorted(duplicates - recorded)}
+            "files_unrecorded": sorted(others - recorded)}

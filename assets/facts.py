@@ -70,7 +70,7 @@ def normalize_tables(context: dg.AssetExecutionContext, raw_reports: pd.DataFram
         reports.append(report)
         dims.append(dim_record(report, raw.source_path))
         issues.extend(issue_records(report, raw.source_path))
-    issues.extend(_duplicate_issues(raw_file_inventory, year))
+    issues.extend(_inventory_issues(raw_file_inventory, year))
     for name, (table, model) in FACT_ASSETS.items():
         frame = validated(model, fact_frame(reports, table))
         yield dg.Output(frame, output_name=name, metadata={
@@ -87,8 +87,15 @@ def normalize_tables(context: dg.AssetExecutionContext, raw_reports: pd.DataFram
         "dagster/row_count": len(found), "rules": dg.MetadataValue.json(found["rule"].value_counts().to_dict())})
 
 
-def _duplicate_issues(inventory: pd.DataFrame, year: int) -> list[dict]:
-    duplicates = inventory[(inventory["outcome"] == "duplicate") & (inventory["year"] == year)]
-    return [{"report_id": d.report_id, "year": year, "source_path": d.source_path, "rule": "duplicate_report",
-             "severity": "info", "table": None, "row": None, "column": None, "expected": None, "found": None,
-             "message": d.reason} for d in duplicates.itertuples(index=False)]
+_INVENTORY_RULES = {"duplicate": ("duplicate_report", "info"), "not_a_report": ("not_a_report", "warning")}
+
+
+def _inventory_issues(inventory: pd.DataFrame, year: int) -> list[dict]:
+    """Files of this year that did not become a report row: duplicates, and texts that are no report."""
+    records = []
+    for outcome, (rule, severity) in _INVENTORY_RULES.items():
+        for entry in inventory[(inventory["outcome"] == outcome) & (inventory["year"] == year)].itertuples(index=False):
+            records.append({"report_id": entry.report_id, "year": year, "source_path": entry.source_path,
+                            "rule": rule, "severity": severity, "table": None, "row": None, "column": None,
+                            "expected": None, "found": None, "message": entry.reason})
+    return records

@@ -10,3 +10,12 @@ import dagster as dg
 
 FIRST_YEAR = 2008
 YEARS = dg.StaticPartitionsDefinition([str(y) for y in range(FIRST_YEAR, date.today().year + 1)])
+
+# Cross-year assets (rollups) refresh after any year partition of what they read changes. Not plain
+# ``AutomationCondition.eager()``: its ``~any_deps_missing`` waits for *every* static year 2008 … now to
+# exist, which never happens, and its ``newly_missing`` would build a rollup from an empty warehouse.
+AFTER_ANY_YEAR_CHANGES = (
+    dg.AutomationCondition.any_deps_updated().since_last_handled()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()
+).with_label("after any year changes")

@@ -6,6 +6,7 @@ import pandas as pd
 
 from schemas.tables import RollupApplications
 
+from .partitions import AFTER_ANY_YEAR_CHANGES
 from .resources import Warehouse
 from .validation import table_metadata, validated
 
@@ -27,7 +28,7 @@ group by all order by all
 
 
 @dg.asset(group_name="rollups", io_manager_key="warehouse_io", metadata=table_metadata(RollupApplications),
-          owners=["team:govreports"], tags={"stage": "rollups"},
+          owners=["team:govreports"], tags={"stage": "rollups"}, automation_condition=AFTER_ANY_YEAR_CHANGES,
           deps=[dg.AssetDep("dim_reports", partition_mapping=dg.AllPartitionMapping()),
                 dg.AssetDep("fact_applications", partition_mapping=dg.AllPartitionMapping())])
 def rollup_applications(context: dg.AssetExecutionContext, warehouse: Warehouse) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The Dagster Definitions: assets, checks, jobs, resources and the IO manager, wired from the environment.
+"""The Dagster Definitions: assets, checks, jobs, sensors, resources and the IO manager, wired from the environment.
 
 ``build_defs`` takes explicit paths so tests and ``govreports run`` get a fresh, isolated set;
 ``defs`` (what ``dagster dev`` and ``workspace.yaml`` load) reads GOVREPORTS_RAW_DIR (default
@@ -10,6 +10,7 @@ import os
 import dagster as dg
 
 from assets.continuity import carry_over_continuity
+from assets.disclosure_continuity import active_disclosure_continuity
 from assets.facts import normalize_tables
 from assets.ingestion import raw_file_inventory, raw_reports
 from assets.parsing import report_sections, report_tables
@@ -17,12 +18,14 @@ from assets.resources import RawDirectory, Warehouse
 from assets.rollups import rollup_applications
 from orchestration.checks import ASSET_CHECKS
 from orchestration.io_managers import WarehouseIOManager
+from orchestration.sensors import build_sensors
 
 ASSETS = [raw_file_inventory, raw_reports, report_sections, report_tables, normalize_tables, rollup_applications,
-          carry_over_continuity]
-CROSS_YEAR_ASSETS = ["raw_file_inventory", "rollup_applications", "carry_over_continuity"]
+          carry_over_continuity, active_disclosure_continuity]
+CROSS_YEAR_ASSETS = ["raw_file_inventory", "rollup_applications", "carry_over_continuity",
+                     "active_disclosure_continuity"]
 YEAR_ASSETS = ["raw_reports", "report_sections", "report_tables", "fact_active_disclosure", "fact_applications",
-               "fact_review_litigation", "dim_reports", "quality_issues"]
+               "fact_review_litigation", "fact_narrative", "dim_reports", "quality_issues"]
 
 year_pipeline = dg.define_asset_job(
     "year_pipeline", selection=dg.AssetSelection.assets(*YEAR_ASSETS),
@@ -30,6 +33,12 @@ year_pipeline = dg.define_asset_job(
 refresh_rollups = dg.define_asset_job(
     "refresh_rollups", selection=dg.AssetSelection.assets(*CROSS_YEAR_ASSETS),
     description="Re-scan the raw folder and rebuild the cross-year rollups and continuity checks.")
+
+refresh_inventory = dg.define_asset_job(
+    "refresh_inventory", selection=dg.AssetSelection.assets("raw_file_inventory"),
+    description="Re-scan the raw folder only. raw_files_sensor launches it with a govreports/years tag; when it "
+                "succeeds, year_runs_after_inventory starts year_pipeline for exactly those years.")
+SENSORS = build_sensors(inventory_job=refresh_inventory, year_job=year_pipeline)
 
 
 def default_paths() -> tuple[str, str]:
@@ -44,7 +53,8 @@ def build_resources(raw_dir: str, warehouse: str) -> dict:
 
 
 def build_defs(raw_dir: str, warehouse: str) -> dg.Definitions:
-    return dg.Definitions(assets=ASSETS, asset_checks=ASSET_CHECKS, jobs=[year_pipeline, refresh_rollups],
+    return dg.Definitions(assets=ASSETS, asset_checks=ASSET_CHECKS,
+                          jobs=[year_pipeline, refresh_rollups, refresh_inventory], sensors=SENSORS,
                           resources=build_resources(raw_dir, warehouse), executor=dg.in_process_executor)
 
 

@@ -45,7 +45,7 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
         progress(f"[2/3] year {year} ({index}/{len(chosen)})")
         materialize(YEAR_ASSETS, str(year))
     progress("[3/3] rollups")
-    materialize(["rollup_applications", "carry_over_continuity"])
+    materialize(["rollup_applications", "carry_over_continuity", "active_disclosure_continuity"])
     return summarize(warehouse, inventory, chosen)
 
 

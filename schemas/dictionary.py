@@ -21,6 +21,7 @@ TABLES = {
     "fact_review_litigation": tables.FactReviewLitigation, "fact_narrative": tables.FactNarrative,
     "dim_reports": tables.DimReports, "quality_issues": tables.QualityIssues,
     "rollup_applications": tables.RollupApplications, "carry_over_continuity": tables.CarryOverContinuity,
+    "active_disclosure_continuity": tables.ActiveDisclosureContinuity,
 }
 
 

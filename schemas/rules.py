@@ -12,6 +12,10 @@ RULES = {
     "unparseable_cell": "A cell's text is not a number, blank, 无 or dash; kept as unparseable.",
     "narrative_mismatch": "A figure stated in the prose (applications received, reviews, suits) differs from "
                           "the table cells it should equal.",
+    "active_disclosure_relation": "表二 across consecutive years of one agency: in_force(Y+1) = in_force(Y) + "
+                                  "issued(Y+1) - repealed(Y+1) (2021); previous_year_count(Y+1) = "
+                                  "previous_year_count(Y) + net_change(Y) (2019). See active_disclosure_continuity.",
+    "carry_over_continuity": "carried_forward(Y) = carried_over(Y+1) for one agency. See carry_over_continuity.",
     "year_conflict": "The evidence for the reporting year disagrees (title, statistics period, body, template).",
     "year_unknown": "No reporting year could be decided; the report cannot join a year partition.",
     "template_unknown": "No template table was recognised.",

@@ -258,3 +258,18 @@ class CarryOverContinuity(_Base):
     carried_over_next: Series[float] = pa.Field(nullable=True, ge=0, description="二、上年结转 total, year Y+1.")
     status: Series[str] = pa.Field(isin=["holds", "fails", "not_computable"], description=(
         "holds | fails | not_computable (either cell missing, blank or unparseable)."))
+
+
+class ActiveDisclosureContinuity(_Base):
+    """One row per agency × consecutive year pair × 表二 item whose template relation can be computed:
+    2021 template in_force(Y+1) = in_force(Y) + issued(Y+1) − repealed(Y+1); 2019 template
+    previous_year_count(Y+1) = previous_year_count(Y) + net_change(Y)."""
+
+    agency: Series[str] = pa.Field(description="Agency as named in the title.")
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="The earlier year Y.")
+    item: Series[str] = pa.Field(isin=codes(ITEMS), description="表二 item code.")
+    relation: Series[str] = pa.Field(isin=["in_force", "previous_year_count"], description=(
+        "Which template relation: in_force (2021) or previous_year_count (2019)."))
+    expected: Series[float] = pa.Field(description="What year Y and the changes imply for year Y+1.")
+    found: Series[float] = pa.Field(description="What the year Y+1 report prints.")
+    status: Series[str] = pa.Field(isin=["holds", "fails"], description="holds | fails.")

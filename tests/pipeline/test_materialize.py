@@ -12,8 +12,9 @@ from orchestration.definitions import ASSETS, YEAR_ASSETS, build_defs, build_res
 from tests.conftest import SAMPLE_DIR
 
 EXPECTED_ASSETS = {"raw_file_inventory", "raw_reports", "report_sections", "report_tables", "fact_active_disclosure",
-                   "fact_applications", "fact_review_litigation", "dim_reports", "quality_issues",
-                   "rollup_applications", "carry_over_continuity"}
+                   "fact_applications", "fact_review_litigation", "fact_narrative", "dim_reports", "quality_issues",
+                   "rollup_applications", "carry_over_continuity",
+                   "active_disclosure_continuity"}
 
 
 def test_definitions_load_with_the_fixed_asset_names(tmp_path):
@@ -102,16 +103,23 @@ def test_carry_over_continuity_flags_an_agency_whose_years_disagree(tmp_path):
     raw.mkdir()
     text = (SAMPLE_DIR / "002_a6a6458d8018b677.txt").read_text(encoding="utf-8")
     (raw / "2021.txt").write_text(text, encoding="utf-8")
-    (raw / "2022.txt").write_text(text.replace("2022", "2023").replace("2021", "2022"), encoding="utf-8")
+    later = text.replace("2022", "2023").replace("2021", "2022")
+    # in force 10 → 12 although none were issued: the 2021 relation must fail
+    later = later.replace("行政规范性文件\n\n0\n\n0\n\n10\n", "行政规范性文件\n\n0\n\n0\n\n12\n")
+    (raw / "2022.txt").write_text(later, encoding="utf-8")
     with dg.instance_for_test() as instance:
         _materialize(instance, raw, wh, ["raw_file_inventory"])
         for year in ("2021", "2022"):
             assert _materialize(instance, raw, wh, YEAR_ASSETS, year).success
-        result = _materialize(instance, raw, wh, ["carry_over_continuity"])
-        assert [e.passed for e in result.get_asset_check_evaluations()] == [False]
+        result = _materialize(instance, raw, wh, ["carry_over_continuity", "active_disclosure_continuity"])
+        assert {e.check_name: e.passed for e in result.get_asset_check_evaluations()} == {
+            "carry_over_continuous": False, "active_disclosure_relation": False}
     frame = pd.read_parquet(wh / "carry_over_continuity.parquet")
     assert frame[["agency", "year", "carried_forward", "carried_over_next", "status"]].values.tolist() == \
         [["桃城区政府", 2021, 1.0, 0.0, "fails"]]
+    relations = pd.read_parquet(wh / "active_disclosure_continuity.parquet")
+    assert relations[["item", "relation", "expected", "found", "status"]].values.tolist() == [
+        ["normative_documents", "in_force", 10.0, 12.0, "fails"], ["regulations", "in_force", 0.0, 0.0, "holds"]]
 
 
 def test_every_file_accounted_for_check_passes_with_a_duplicate(warehouse):

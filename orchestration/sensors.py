@@ -1,0 +1,131 @@
+"""Sensors: new or changed raw files start exactly the reporting years they belong to.
+
+Two steps, because ``raw_file_inventory`` is unpartitioned and every year run reads it:
+
+1. ``raw_files_sensor`` stats every file under GOVREPORTS_RAW_DIR and compares (size, mtime_ns) with its
+   cursor. Only files whose stat changed are read and hashed; only those whose sha256 changed are parsed
+   (``read_entry``, pure) to learn their year. It then requests one ``refresh_inventory`` run tagged
+   ``govreports/years=<the years touched>`` (years of new, changed and removed files, old and new year
+   of a file whose year changed).
+2. ``year_runs_after_inventory`` sees that run succeed and requests one ``year_pipeline`` run per tagged
+   year, so every year run reads an inventory that already lists the new files.
+
+The cursor is JSON ``{"files": {path: [size, mtime_ns, sha256, year]}, "pending": [years]}``. A scan that
+finds more changed files than ``MAX_PARSED_PER_TICK`` parses that many, keeps the years found in
+``pending`` and goes on at the next tick, so the first tick on 100,000 files stays within the sensor
+timeout; the runs are requested once the folder has been read completely.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import dagster as dg
+
+from assets.core.ingest import discover, read_entry
+from assets.partitions import YEARS
+from assets.resources import RawDirectory
+
+if TYPE_CHECKING:  # what define_asset_job returns; dagster does not export the name
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+
+YEARS_TAG = "govreports/years"
+MAX_PARSED_PER_TICK = 5000
+
+FileState = list  # [size, mtime_ns, sha256, year or None]: JSON has no tuples
+
+
+@dataclass
+class Scan:
+    """What one scan of the raw folder found, relative to the previous cursor."""
+
+    files: dict[str, FileState]
+    years: set[int] = field(default_factory=set)
+    changed_paths: list[str] = field(default_factory=list)
+    complete: bool = True
+
+
+def scan_raw_dir(root: Path, previous: dict[str, FileState], max_parsed: int = MAX_PARSED_PER_TICK) -> Scan:
+    """Compare ``root`` with ``previous``: stat every file, hash the stat-changed ones, parse the
+    content-changed ones. Years of removed files count as touched too (their rows must go)."""
+    root = root.resolve()
+    scan = Scan(files={})
+    parsed = 0
+    for path in discover(root):
+        name = path.relative_to(root).as_posix()
+        stat = path.stat()
+        old = previous.get(name)
+        if old is not None and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
+            scan.files[name] = old
+            continue
+        if parsed >= max_parsed:  # not read yet: stays "new" for the next tick
+            scan.complete = False
+            if old is not None:
+                scan.files[name] = old
+            continue
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if old is not None and old[2] == digest:  # touched or copied over itself: same content
+            scan.files[name] = [stat.st_size, stat.st_mtime_ns, digest, old[3]]
+            continue
+        parsed += 1
+        entry = read_entry(name, data)
+        year = entry.report.year.year if entry.outcome == "report" and entry.report is not None else None
+        scan.files[name] = [stat.st_size, stat.st_mtime_ns, digest, year]
+        scan.changed_paths.append(name)
+        scan.years.update(y for y in (year, old[3] if old else None) if y is not None)
+    for name in previous.keys() - scan.files.keys():
+        scan.changed_paths.append(name)
+        if previous[name][3] is not None:
+            scan.years.add(previous[name][3])
+    return scan
+
+
+def _load_cursor(cursor: str | None) -> tuple[dict[str, FileState], set[int]]:
+    state = json.loads(cursor) if cursor else {}
+    return state.get("files", {}), set(state.get("pending", []))
+
+
+def _dump_cursor(files: dict[str, FileState], pending: set[int]) -> str:
+    return json.dumps({"files": files, "pending": sorted(pending)}, separators=(",", ":"))
+
+
+def build_sensors(inventory_job: "UnresolvedAssetJobDefinition",
+                  year_job: "UnresolvedAssetJobDefinition") -> list[dg.SensorDefinition]:
+    """The raw-folder sensor launching ``inventory_job`` and the sensor chaining ``year_job`` after it."""
+
+    @dg.sensor(job=inventory_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED,
+               description="New, changed or removed files under GOVREPORTS_RAW_DIR: re-inventory, then run "
+                           "exactly the reporting years they belong to (see year_runs_after_inventory).")
+    def raw_files_sensor(context: dg.SensorEvaluationContext, raw_dir: RawDirectory) -> dg.SensorResult:
+        previous, pending = _load_cursor(context.cursor)
+        scan = scan_raw_dir(raw_dir.root(), previous)
+        known = set(YEARS.get_partition_keys())
+        outside = sorted(y for y in scan.years if str(y) not in known)
+        if outside:
+            context.log.warning(f"years without a partition (inventoried, not run): {outside}")
+        pending |= {y for y in scan.years if str(y) in known}
+        if not scan.complete:
+            return dg.SensorResult(cursor=_dump_cursor(scan.files, pending), skip_reason=dg.SkipReason(
+                f"{len(scan.changed_paths)} changed file(s) read this tick; more next tick"))
+        if not scan.changed_paths and not pending:
+            return dg.SensorResult(cursor=_dump_cursor(scan.files, set()),
+                                   skip_reason=dg.SkipReason(f"{len(scan.files)} file(s), none changed"))
+        years = ",".join(str(y) for y in sorted(pending))
+        context.log.info(f"{len(scan.changed_paths)} changed file(s): inventory, then years [{years}]")
+        return dg.SensorResult(run_requests=[dg.RunRequest(tags={YEARS_TAG: years})],
+                               cursor=_dump_cursor(scan.files, set()))
+
+    @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[inventory_job],
+                          request_job=year_job, default_status=dg.DefaultSensorStatus.RUNNING,
+                          description=f"After a {inventory_job.name} run tagged {YEARS_TAG} succeeds: one "
+                                      f"{year_job.name} run per tagged year.")
+    def year_runs_after_inventory(context: dg.RunStatusSensorContext) -> list[dg.RunRequest]:
+        run = context.dagster_run
+        return [dg.RunRequest(run_key=f"{run.run_id}:{year}", partition_key=year,
+                              tags={"govreports/inventory_run": run.run_id})
+                for year in run.tags.get(YEARS_TAG, "").split(",") if year]
+
+    return [raw_files_sensor, year_runs_after_inventory]

@@ -46,20 +46,20 @@ def truth_cells(truth: dict) -> tuple[dict[Key, object], set[tuple[str, str]]]:
     """({(table, row, column): value} for definite cells, {(table, row)} the truth cannot place)."""
     cells: dict[Key, object] = {}
     unsure: set[tuple[str, str]] = set()
-    for c in truth["active_disclosure"]:
+    for c in truth.get("active_disclosure") or []:
         cells[("active_disclosure", _first(ITEMS, c["item"]), _first(MEASURES, c["measure"]))] = c["value"]
-    for label, columns in truth["applications"].items():
-        row = _first(ROWS, label)
-        if "unplaced" in columns:
+    for label, columns in (truth.get("applications") or {}).items():
+        row = _first(ROWS, label.replace("（", "(").replace("）", ")"))
+        if "unplaced" in columns or "unparseable_raw" in columns:
             unsure.add(("applications", row))
             continue
         for zh, value in columns.items():
             cells[("applications", row, APPLICANTS[zh])] = value
-    review = truth["review_litigation"]
-    if "unplaced" in review:
+    review = truth.get("review_litigation") or {}
+    if "unplaced" in review or "unparseable_raw" in review:
         unsure.update(("review_litigation", code) for _, code in PROCEEDINGS)
     for label, columns in review.items():
-        if label != "unplaced":
+        if label not in ("unplaced", "unparseable_raw") and columns:
             for zh, value in columns.items():
                 cells[("review_litigation", _first(PROCEEDINGS, label), OUTCOMES[zh])] = value
     return cells, unsure

@@ -1,0 +1,48 @@
+"""Cell accuracy of the parser on any folder of reports with truth files in the samples' JSON format.
+
+    python benchmarks/accuracy.py --raw DIR --truth DIR [--per-report]
+
+Prints, per report and in total: truth cells, exact, flagged (no value, said so), silently_wrong
+(a value with status number that differs) and guessed (values placed where the truth says no
+placement is certain). silently_wrong must be 0 on every corpus we have.
+"""
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from compare import score  # noqa: E402
+
+from assets.core.report import parse_report, to_json  # noqa: E402
+
+FIELDS = ("cells", "exact", "flagged", "silently_wrong", "guessed")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw", type=Path, required=True)
+    parser.add_argument("--truth", type=Path, required=True)
+    parser.add_argument("--per-report", action="store_true")
+    args = parser.parse_args(argv)
+    total: Counter = Counter()
+    for truth_path in sorted(args.truth.glob("*.json")):
+        raw = next(args.raw.glob(truth_path.stem + ".*"), None)
+        if raw is None:
+            print(f"{truth_path.stem}: no raw file", file=sys.stderr)
+            continue
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        result = score(truth, to_json(parse_report(raw.name, raw.read_bytes())))
+        total += result
+        if args.per_report:
+            print(f"{raw.name}: " + " ".join(f"{k}={result[k]}" for k in FIELDS))
+    accuracy = total["exact"] / total["cells"] if total["cells"] else 0.0
+    print(" ".join(f"{k}={total[k]}" for k in FIELDS) + f" accuracy={accuracy:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -94,7 +94,8 @@ def _dump_cursor(files: dict[str, FileState], pending: set[int]) -> str:
 
 def build_sensors(inventory_job: "UnresolvedAssetJobDefinition",
                   year_job: "UnresolvedAssetJobDefinition") -> list[dg.SensorDefinition]:
-    """The raw-folder sensor launching ``inventory_job`` and the sensor chaining ``year_job`` after it."""
+    """The raw-folder sensor launching ``inventory_job``, the sensor chaining ``year_job`` after it, and
+    the automation sensor that refreshes the cross-year rollups."""
 
     @dg.sensor(job=inventory_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED,
                description="New, changed or removed files under GOVREPORTS_RAW_DIR: re-inventory, then run "
@@ -128,4 +129,9 @@ def build_sensors(inventory_job: "UnresolvedAssetJobDefinition",
                               tags={"govreports/inventory_run": run.run_id})
                 for year in run.tags.get(YEARS_TAG, "").split(",") if year]
 
-    return [raw_files_sensor, year_runs_after_inventory]
+    # Dagster's own default automation sensor starts STOPPED; this one runs the rollups' conditions from the start.
+    rollup_automation = dg.AutomationConditionSensorDefinition(
+        "rollup_automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.RUNNING,
+        minimum_interval_seconds=30,
+        description="Evaluates the automation conditions: the cross-year assets refresh after any year changes.")
+    return [raw_files_sensor, year_runs_after_inventory, rollup_automation]

@@ -5,6 +5,7 @@ import duckdb
 
 from schemas.tables import ActiveDisclosureContinuity
 
+from .partitions import AFTER_ANY_YEAR_CHANGES
 from .resources import Warehouse
 from .validation import table_metadata, validated
 
@@ -40,7 +41,7 @@ from relations order by agency, year, item
 
 
 @dg.asset(group_name="quality", io_manager_key="warehouse_io", metadata=table_metadata(ActiveDisclosureContinuity),
-          owners=["team:govreports"], tags={"stage": "quality"},
+          owners=["team:govreports"], tags={"stage": "quality"}, automation_condition=AFTER_ANY_YEAR_CHANGES,
           deps=[dg.AssetDep("dim_reports", partition_mapping=dg.AllPartitionMapping()),
                 dg.AssetDep("fact_active_disclosure", partition_mapping=dg.AllPartitionMapping())],
           check_specs=[dg.AssetCheckSpec("active_disclosure_relation", asset="active_disclosure_continuity",

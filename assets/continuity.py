@@ -1,10 +1,11 @@
-"""Cross-year quality: does an agency's carried_forward in year Y equal its carried_over in Y+1?"""
+"""Cross-year quality of one agency: 表三 carry-over and 表二 stocks from year Y to Y+1, and the per-year
+accounting of inventoried files."""
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
-from schemas.tables import CarryOverContinuity
+from schemas.tables import ActiveDisclosureContinuity, CarryOverContinuity
 
 from .partitions import AFTER_ANY_YEAR_CHANGES
 from .resources import Warehouse
@@ -40,13 +41,61 @@ def carry_over_continuity(warehouse: Warehouse):
     """One row per agency × consecutive pair of materialized years: 四、结转下年度继续办理 of year Y
     against 二、上年结转 of Y+1 (表三 total column); status holds, fails or not_computable."""
     query = _SQL.format(dim=warehouse.glob("dim_reports"), apps=warehouse.glob("fact_applications"))
-    frame = validated(CarryOverContinuity, duckdb.sql(query).df())
+    yield from _results(validated(CarryOverContinuity, duckdb.sql(query).df()), "carry_over_continuous")
+
+
+def _results(frame: pd.DataFrame, check_name: str):
+    """The asset's rows and its WARN check: passed when no relation fails, the failures listed."""
     failing = frame[frame["status"] == "fails"]
-    yield dg.Output(frame, metadata={"pairs": len(frame), "fails": len(failing)})
+    yield dg.Output(frame, metadata={"relations": len(frame), "fails": len(failing)})
     yield dg.AssetCheckResult(
-        check_name="carry_over_continuous", passed=failing.empty, severity=dg.AssetCheckSeverity.WARN,
+        check_name=check_name, passed=failing.empty, severity=dg.AssetCheckSeverity.WARN,
         metadata={"fails": dg.MetadataValue.md(failing.to_markdown(index=False) if len(failing) else "none"),
                   "status": dg.MetadataValue.json(frame["status"].value_counts().to_dict())})
+
+
+_DISCLOSURE_SQL = """
+with dims as (
+    select report_id, year, agency from read_parquet('{dim}', hive_partitioning = true) where agency is not null
+), cells as (
+    select report_id, item, measure, value from read_parquet('{facts}', hive_partitioning = true)
+    where cell_status in ('number', 'none_word')
+), pairs as (
+    select a.agency, a.year, a.report_id as this, b.report_id as next
+    from dims a join dims b on a.agency = b.agency and b.year = a.year + 1
+), relations as (
+    select p.agency, p.year, now.item, 'in_force' as relation,
+           now.value + issued.value - repealed.value as expected, later.value as found
+    from pairs p
+    join cells now on now.report_id = p.this and now.measure = 'in_force'
+    join cells later on later.report_id = p.next and later.measure = 'in_force' and later.item = now.item
+    join cells issued on issued.report_id = p.next and issued.measure = 'issued' and issued.item = now.item
+    join cells repealed on repealed.report_id = p.next and repealed.measure = 'repealed'
+                       and repealed.item = now.item
+    union all
+    select p.agency, p.year, now.item, 'previous_year_count', now.value + change.value, later.value
+    from pairs p
+    join cells now on now.report_id = p.this and now.measure = 'previous_year_count'
+    join cells change on change.report_id = p.this and change.measure = 'net_change' and change.item = now.item
+    join cells later on later.report_id = p.next and later.measure = 'previous_year_count'
+                    and later.item = now.item
+)
+select *, case when abs(expected - found) < 1e-6 then 'holds' else 'fails' end as status
+from relations order by agency, year, item
+"""
+
+
+@dg.asset(group_name="quality", io_manager_key="warehouse_io", metadata=table_metadata(ActiveDisclosureContinuity),
+          owners=["team:govreports"], tags={"stage": "quality"}, automation_condition=AFTER_ANY_YEAR_CHANGES,
+          deps=[dg.AssetDep("dim_reports", partition_mapping=dg.AllPartitionMapping()),
+                dg.AssetDep("fact_active_disclosure", partition_mapping=dg.AllPartitionMapping())],
+          check_specs=[dg.AssetCheckSpec("active_disclosure_relation", asset="active_disclosure_continuity",
+                                         description="表二 stocks agree across consecutive years.")])
+def active_disclosure_continuity(warehouse: Warehouse):
+    """One row per agency × consecutive year pair × 表二 item with a computable template relation
+    (rule active_disclosure_relation): in_force (2021) or previous_year_count (2019), holds or fails."""
+    query = _DISCLOSURE_SQL.format(dim=warehouse.glob("dim_reports"), facts=warehouse.glob("fact_active_disclosure"))
+    yield from _results(validated(ActiveDisclosureContinuity, duckdb.sql(query).df()), "active_disclosure_relation")
 
 
 def accounted_for(inventory: pd.DataFrame, dim_reports: pd.DataFrame, quality_issues: pd.DataFrame,

@@ -9,8 +9,7 @@ import os
 
 import dagster as dg
 
-from assets.continuity import carry_over_continuity
-from assets.disclosure_continuity import active_disclosure_continuity
+from assets.continuity import active_disclosure_continuity, carry_over_continuity
 from assets.facts import normalize_tables
 from assets.ingestion import raw_file_inventory, raw_reports
 from assets.parsing import report_sections, report_tables

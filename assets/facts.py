@@ -16,6 +16,7 @@ from .core.frames import (
     fact_frame,
     issue_records,
     narrative_frame,
+    records_frame,
     rows_from_frame,
     sections_from_frame,
 )
@@ -49,10 +50,6 @@ OUTS["quality_issues"] = _out(QualityIssues, "One row per finding (rule, severit
                               group="quality")
 
 
-def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(records, columns=columns)
-
-
 @dg.multi_asset(outs=OUTS, partitions_def=YEARS, name="normalize_tables")
 def normalize_tables(context: dg.AssetExecutionContext, raw_reports: pd.DataFrame, report_sections: pd.DataFrame,
                      report_tables: pd.DataFrame, raw_file_inventory: pd.DataFrame):
@@ -78,11 +75,11 @@ def normalize_tables(context: dg.AssetExecutionContext, raw_reports: pd.DataFram
             "cell_status": dg.MetadataValue.json(frame["cell_status"].value_counts().to_dict())})
     narrative = validated(FactNarrative, narrative_frame(reports))
     yield dg.Output(narrative, output_name="fact_narrative", metadata={"dagster/row_count": len(narrative)})
-    dim = validated(DimReports, _frame(dims, DIM_COLUMNS))
+    dim = validated(DimReports, records_frame(dims, DIM_COLUMNS))
     yield dg.Output(dim, output_name="dim_reports", metadata={
         "dagster/row_count": len(dim), "trusted": int(dim["trusted"].sum()),
         "year_conflicts": int(dim["year_conflict"].sum())})
-    found = validated(QualityIssues, _frame(issues, ISSUE_COLUMNS))
+    found = validated(QualityIssues, records_frame(issues, ISSUE_COLUMNS))
     yield dg.Output(found, output_name="quality_issues", metadata={
         "dagster/row_count": len(found), "rules": dg.MetadataValue.json(found["rule"].value_counts().to_dict())})
 

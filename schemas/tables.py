@@ -57,31 +57,30 @@ class _Fact(_ReportKeyed):
         return df["value"].isna() | df["cell_status"].isin(["number", "none_word"])
 
 
-class FactApplications(_Fact):
+class _CountFact(_Fact):
+    """A fact table whose every value is a count."""
+
+    @pa.check("value", description="Counts are non-negative.")
+    @classmethod
+    def non_negative(cls, value: Series[float]) -> Series[bool]:
+        return value.isna() | (value >= 0)
+
+
+class FactApplications(_CountFact):
     """表三: one row per report × template row × applicant column."""
 
     row: Series[str] = pa.Field(isin=codes(APPLICATION_ROWS), description="Template row code (表三 row).")
     applicant: Series[str] = pa.Field(isin=codes(APPLICANTS), description="Applicant column code.")
 
-    @pa.check("value", description="Counts are non-negative.")
-    @classmethod
-    def non_negative(cls, value: Series[float]) -> Series[bool]:
-        return value.isna() | (value >= 0)
-
     class Config:
         unique = ["report_id", "row", "applicant"]
 
 
-class FactReviewLitigation(_Fact):
+class FactReviewLitigation(_CountFact):
     """表四: one row per report × proceeding × outcome."""
 
     proceeding: Series[str] = pa.Field(isin=codes(PROCEEDINGS), description="Review or litigation kind.")
     outcome: Series[str] = pa.Field(isin=codes(OUTCOMES), description="Outcome column code.")
-
-    @pa.check("value", description="Counts are non-negative.")
-    @classmethod
-    def non_negative(cls, value: Series[float]) -> Series[bool]:
-        return value.isna() | (value >= 0)
 
     class Config:
         unique = ["report_id", "proceeding", "outcome"]

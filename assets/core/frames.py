@@ -16,7 +16,8 @@ from .sections import Section
 from .tables import FoundRow, Token
 
 
-def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+def records_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Records as a frame with the given columns in order, also when there are none."""
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -43,7 +44,7 @@ def fact_frame(reports: list[ParsedReport], table: str) -> pd.DataFrame:
                 record["value_wan_yuan"] = (fact.value * TO_WAN_YUAN[fact.unit]
                                             if fact.unit and fact.value is not None else None)
             records.append(record)
-    return _frame(records, FACT_COLUMNS[table])
+    return records_frame(records, FACT_COLUMNS[table])
 
 
 NARRATIVE_COLUMNS = ["report_id", "year", "measure", "value", "qualifier", "sentence", "source_line"]
@@ -51,7 +52,7 @@ NARRATIVE_COLUMNS = ["report_id", "year", "measure", "value", "qualifier", "sent
 
 def narrative_frame(reports: list[ParsedReport]) -> pd.DataFrame:
     """One row per report × figure stated in its prose."""
-    return _frame([{"report_id": r.report_id, "year": r.year.year, "measure": n.measure, "value": n.value,
+    return records_frame([{"report_id": r.report_id, "year": r.year.year, "measure": n.measure, "value": n.value,
                     "qualifier": n.qualifier, "sentence": n.sentence, "source_line": n.source_line}
                    for r in reports for n in r.narrative], NARRATIVE_COLUMNS)
 
@@ -60,7 +61,7 @@ SECTION_COLUMNS = ["report_id", "year", "number", "kind", "title", "start_line",
 
 
 def sections_frame(report_id: str, year: int, sections: list[Section]) -> pd.DataFrame:
-    return _frame([{"report_id": report_id, "year": year, "number": s.number, "kind": s.kind, "title": s.title,
+    return records_frame([{"report_id": report_id, "year": year, "number": s.number, "kind": s.kind, "title": s.title,
                     "start_line": s.start_line, "end_line": s.end_line} for s in sections], SECTION_COLUMNS)
 
 
@@ -84,7 +85,7 @@ def rows_frame(report_id: str, year: int, rows: list[FoundRow]) -> pd.DataFrame:
             records.append(base | {"position": None, "raw": None, "source_line": None})
         for position, token in enumerate(row.values):
             records.append(base | {"position": position, "raw": token.text, "source_line": token.line})
-    return _frame(records, TABLE_COLUMNS)
+    return records_frame(records, TABLE_COLUMNS)
 
 
 def rows_from_frame(frame: pd.DataFrame) -> list[FoundRow]:

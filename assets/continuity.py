@@ -13,20 +13,21 @@ from .validation import table_metadata, validated
 
 _SQL = """
 with dims as (
-    select report_id, year, agency from read_parquet('{dim}', hive_partitioning = true) where agency is not null
+    select report_id, year, agency, agency_id from read_parquet('{dim}', hive_partitioning = true)
+    where agency_id is not null
 ), cells as (
     select report_id, row, value from read_parquet('{apps}', hive_partitioning = true)
     where applicant = 'total' and row in ('carried_forward', 'carried_over')
       and cell_status in ('number', 'none_word')
 )
-select a.agency, a.year, a.report_id, b.report_id as next_report_id,
+select a.agency_id, a.agency, a.year, a.report_id, b.report_id as next_report_id,
        fwd.value as carried_forward, ovr.value as carried_over_next,
        case when fwd.value is null or ovr.value is null then 'not_computable'
             when fwd.value = ovr.value then 'holds' else 'fails' end as status
-from dims a join dims b on a.agency = b.agency and b.year = a.year + 1
+from dims a join dims b on a.agency_id = b.agency_id and b.year = a.year + 1
 left join cells fwd on fwd.report_id = a.report_id and fwd.row = 'carried_forward'
 left join cells ovr on ovr.report_id = b.report_id and ovr.row = 'carried_over'
-order by a.agency, a.year
+order by a.agency_id, a.year
 """
 
 
@@ -56,15 +57,16 @@ def _results(frame: pd.DataFrame, check_name: str):
 
 _DISCLOSURE_SQL = """
 with dims as (
-    select report_id, year, agency from read_parquet('{dim}', hive_partitioning = true) where agency is not null
+    select report_id, year, agency, agency_id from read_parquet('{dim}', hive_partitioning = true)
+    where agency_id is not null
 ), cells as (
     select report_id, item, measure, value from read_parquet('{facts}', hive_partitioning = true)
     where cell_status in ('number', 'none_word')
 ), pairs as (
-    select a.agency, a.year, a.report_id as this, b.report_id as next
-    from dims a join dims b on a.agency = b.agency and b.year = a.year + 1
+    select a.agency_id, a.agency, a.year, a.report_id as this, b.report_id as next
+    from dims a join dims b on a.agency_id = b.agency_id and b.year = a.year + 1
 ), relations as (
-    select p.agency, p.year, now.item, 'in_force' as relation,
+    select p.agency_id, p.agency, p.year, now.item, 'in_force' as relation,
            now.value + issued.value - repealed.value as expected, later.value as found
     from pairs p
     join cells now on now.report_id = p.this and now.measure = 'in_force'
@@ -73,7 +75,7 @@ with dims as (
     join cells repealed on repealed.report_id = p.next and repealed.measure = 'repealed'
                        and repealed.item = now.item
     union all
-    select p.agency, p.year, now.item, 'previous_year_count', now.value + change.value, later.value
+    select p.agency_id, p.agency, p.year, now.item, 'previous_year_count', now.value + change.value, later.value
     from pairs p
     join cells now on now.report_id = p.this and now.measure = 'previous_year_count'
     join cells change on change.report_id = p.this and change.measure = 'net_change' and change.item = now.item
@@ -81,7 +83,7 @@ with dims as (
                     and later.item = now.item
 )
 select *, case when abs(expected - found) < 1e-6 then 'holds' else 'fails' end as status
-from relations order by agency, year, item
+from relations order by agency_id, year, item
 """
 
 

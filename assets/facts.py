@@ -18,6 +18,7 @@ from .core.frames import (
     narrative_frame,
     records_frame,
     rows_from_frame,
+    same_agency_issue_records,
     sections_from_frame,
 )
 from .core.report import assemble
@@ -61,12 +62,14 @@ def normalize_tables(context: dg.AssetExecutionContext, raw_reports: pd.DataFram
     for raw in raw_reports.itertuples(index=False):
         report = assemble(raw.source_path, raw.text.split("\n"),
                           sections_from_frame(sections.get(raw.report_id, report_sections.iloc[0:0])),
-                          rows_from_frame(tables.get(raw.report_id, report_tables.iloc[0:0])), raw.encoding)
+                          rows_from_frame(tables.get(raw.report_id, report_tables.iloc[0:0])), raw.encoding,
+                          source_format=raw.source_format)
         if report.year.year != year:
             raise dg.Failure(f"{raw.source_path}: parsed as {report.year.year} but inventoried for {year}")
         reports.append(report)
         dims.append(dim_record(report, raw.source_path))
         issues.extend(issue_records(report, raw.source_path))
+    issues.extend(same_agency_issue_records(dims))
     issues.extend(_inventory_issues(raw_file_inventory, year))
     for name, (table, model) in FACT_ASSETS.items():
         frame = validated(model, fact_frame(reports, table))

@@ -22,5 +22,10 @@ RULES = {
     "not_a_report": "The file is not an annual report (no report title and no template table).",
     "unreadable": "The file could not be read as text (binary, PDF, DOCX, empty).",
     "low_confidence_encoding": "The encoding detector was not confident; characters may be wrong.",
+    "agency_unknown": "No issuing body was found in the title, page header or first sentence.",
+    "region_ambiguous": "The agency's place name fits several divisions (郊区, 新华区 …) and the text names none of "
+                        "their parents; county and division_code are left null, the candidates are listed.",
+    "region_unresolved": "No place of the gazetteer appears in the agency name or page header.",
+    "same_agency_year": "Two different reports of the same agency_id for the same year; both are kept.",
     "duplicate_report": "The same normalized content appears in more than one file.",
 }

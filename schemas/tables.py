@@ -9,6 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas.agencies import ADMIN_LEVELS, KIND_CODES
 from schemas.catalog import (
     APPLICANTS,
     APPLICATION_ROWS,
@@ -182,7 +183,25 @@ class DimReports(_ReportKeyed):
     """One row per report: who published it, for which year, from which file, and how trustworthy."""
 
     source_path: Series[str] = pa.Field(description="Path relative to the raw directory.")
-    agency: Series[str] = pa.Field(nullable=True, description="Issuing body as the title names it.")
+    agency: Series[str] = pa.Field(nullable=True, description=(
+        "Issuing body as the report names it (title, page header or first sentence): 南谯区经信局."))
+    agency_full: Series[str] = pa.Field(nullable=True, description=(
+        "The fullest form of that name the text gives (滁州市南谯区经济和信息化局); equals agency when "
+        "the text has none fuller."))
+    agency_id: Series[str] = pa.Field(nullable=True, description=(
+        "Stable id across years and name variants: '<division_code>/<body, short forms expanded>' "
+        "(341103/经济和信息化局), or '?/<agency_full>' when the region is not resolved."))
+    admin_level: Series[str] = pa.Field(nullable=True, isin=list(ADMIN_LEVELS), description=(
+        "national | province | prefecture | county | township, from the name and its region."))
+    agency_kind: Series[str] = pa.Field(nullable=True, isin=list(KIND_CODES), description=(
+        "government | general_office | department | township | other, from how the name ends."))
+    province: Series[str] = pa.Field(nullable=True, description="Province-level division (gazetteer name).")
+    city: Series[str] = pa.Field(nullable=True, description=(
+        "Prefecture-level division; null for municipalities (北京, 上海, 天津, 重庆) and when unresolved."))
+    county: Series[str] = pa.Field(nullable=True, description=(
+        "County-level division; null when the body sits above it or the name fits several places."))
+    division_code: Series[str] = pa.Field(nullable=True, str_length=6, description=(
+        "6-digit administrative division code of the lowest level resolved; null when ambiguous."))
     title: Series[str] = pa.Field(nullable=True, description="Report title line, if any.")
     publish_date: Series[str] = pa.Field(nullable=True, description="YYYY-MM-DD from the page header.")
     template: Series[str] = pa.Field(isin=list(TEMPLATES), description="2019 | 2021 | pre2019 | unknown.")
@@ -191,6 +210,7 @@ class DimReports(_ReportKeyed):
                                             description="Confidence in the year decision.")
     year_evidence: Series[str] = pa.Field(description="The evidence weighed, as JSON.")
     encoding: Series[str] = pa.Field(description="Encoding the file was decoded with.")
+    source_format: Series[str] = pa.Field(isin=["text", "html"], description="text | html.")
     cells: Series[int] = pa.Field(ge=0, description="Template cells emitted (all statuses).")
     cells_missing: Series[int] = pa.Field(ge=0, description="Cells with status missing or unparseable.")
     errors: Series[int] = pa.Field(ge=0, description="Quality issues of severity error.")
@@ -249,7 +269,8 @@ class CarryOverContinuity(_Base):
     """One row per agency × consecutive year pair: last year's carried_forward against this year's
     carried_over (表三 total column)."""
 
-    agency: Series[str] = pa.Field(description="Agency as named in the title (agency_id once ingestion resolves one).")
+    agency_id: Series[str] = pa.Field(description="The agency both reports belong to (dim_reports.agency_id).")
+    agency: Series[str] = pa.Field(nullable=True, description="Agency as named in the year Y report.")
     year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="The earlier year Y.")
     report_id: Series[str] = pa.Field(description="Report of year Y.")
     next_report_id: Series[str] = pa.Field(description="Report of year Y+1.")
@@ -264,7 +285,8 @@ class ActiveDisclosureContinuity(_Base):
     2021 template in_force(Y+1) = in_force(Y) + issued(Y+1) − repealed(Y+1); 2019 template
     previous_year_count(Y+1) = previous_year_count(Y) + net_change(Y)."""
 
-    agency: Series[str] = pa.Field(description="Agency as named in the title.")
+    agency_id: Series[str] = pa.Field(description="The agency both reports belong to (dim_reports.agency_id).")
+    agency: Series[str] = pa.Field(nullable=True, description="Agency as named in the year Y report.")
     year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="The earlier year Y.")
     item: Series[str] = pa.Field(isin=codes(ITEMS), description="表二 item code.")
     relation: Series[str] = pa.Field(isin=["in_force", "previous_year_count"], description=(

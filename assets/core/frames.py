@@ -103,9 +103,10 @@ def rows_from_frame(frame: pd.DataFrame) -> list[FoundRow]:
     return rows
 
 
-DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "title", "publish_date", "template", "year_conflict",
-               "year_confidence", "year_evidence", "encoding", "cells", "cells_missing", "errors",
-               "quality_score", "trusted"]
+DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "agency_full", "agency_id", "admin_level",
+               "agency_kind", "province", "city", "county", "division_code", "title", "publish_date", "template",
+               "year_conflict", "year_confidence", "year_evidence", "encoding", "source_format", "cells",
+               "cells_missing", "errors", "quality_score", "trusted"]
 
 
 def dim_record(report: ParsedReport, source_path: str) -> dict:
@@ -116,11 +117,15 @@ def dim_record(report: ParsedReport, source_path: str) -> dict:
     rule_failed = any(c.status == "fails" for c in report.checks)
     placed_share = (cells - missing) / cells if cells else 0.0
     return {"report_id": report.report_id, "year": report.year.year, "source_path": source_path,
-            "agency": report.agency, "title": report.title, "publish_date": report.publish_date,
+            "agency": report.agency.name, "agency_full": report.agency.full_name,
+            "agency_id": report.agency.agency_id, "admin_level": report.agency.admin_level,
+            "agency_kind": report.agency.kind, **report.agency.region.as_dict(),
+            "title": report.title, "publish_date": report.publish_date,
             "template": report.template, "year_conflict": report.year.conflict,
             "year_confidence": report.year.confidence,
             "year_evidence": json.dumps(report.year.evidence, ensure_ascii=False),
-            "encoding": report.encoding, "cells": cells, "cells_missing": missing, "errors": errors,
+            "encoding": report.encoding, "source_format": report.source_format, "cells": cells,
+            "cells_missing": missing, "errors": errors,
             "quality_score": placed_share * (0.5 if rule_failed else 1.0),
             "trusted": cells > 0 and errors == 0 and missing == 0}
 
@@ -132,3 +137,23 @@ ISSUE_COLUMNS = ["report_id", "year", "source_path", "rule", "severity", "table"
 def issue_records(report: ParsedReport, source_path: str) -> list[dict]:
     return [{"report_id": report.report_id, "year": report.year.year, "source_path": source_path}
             | {k: v for k, v in issue.as_dict().items()} for issue in report.issues]
+
+
+def same_agency_issue_records(dims: list[dict]) -> list[dict]:
+    """A ``same_agency_year`` issue for each report of an agency_id that has more than one report in
+    the year (different content: identical copies are duplicates, found by the inventory)."""
+    by_agency: dict[str, list[dict]] = {}
+    for dim in dims:
+        if dim["agency_id"] is not None:
+            by_agency.setdefault(dim["agency_id"], []).append(dim)
+    records = []
+    for agency_id, group in by_agency.items():
+        if len(group) < 2:
+            continue
+        paths = ", ".join(d["source_path"] for d in group)
+        records.extend({"report_id": d["report_id"], "year": d["year"], "source_path": d["source_path"],
+                        "rule": "same_agency_year", "severity": "warning", "table": None, "row": None,
+                        "column": None, "expected": "one report per agency and year", "found": str(len(group)),
+                        "message": f"{agency_id} has {len(group)} different reports this year: {paths}"}
+                       for d in group)
+    return records

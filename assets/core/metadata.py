@@ -1,4 +1,4 @@
-"""Report metadata read from the text: reporting year (with its evidence), agency, publish date.
+"""Report metadata read from the text: title, reporting year (with its evidence), publish date.
 
 Belongs here: the decisions about *which report this is*. The year is decided by weighing evidence
 (title, statistics period, body sentences, publish date) under the hard limits the template sets
@@ -12,21 +12,19 @@ from dataclasses import dataclass
 
 from .text import compact
 
-_YEAR = r"(20[0-4]\d|19[89]\d)"
+YEAR_PATTERN = r"(20[0-4]\d|19[89]\d)"
 _TITLE = re.compile(r"(?:年度报告|年报|工作报告)")
-_TITLE_YEAR = re.compile(_YEAR + r"\s*年")
-_PERIOD = re.compile(r"统计期限[为是:]?\s*" + _YEAR + r"\s*年")
-_BODY_YEAR = re.compile(r"(?:^|[。;!?])\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.]\s*)?" + _YEAR + r"\s*年(?!\d)")
-_DATE = _YEAR + r"\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+_TITLE_END = re.compile(r"^(?:工作)?(?:年度报告|年报)$")
+_TITLE_YEAR = re.compile(YEAR_PATTERN + r"\s*年")
+_PERIOD = re.compile(r"统计期限[为是:]?\s*" + YEAR_PATTERN + r"\s*年")
+_BODY_YEAR = re.compile(r"(?:^|[。;!?])\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.]\s*)?"
+                        + YEAR_PATTERN + r"\s*年(?!\d)")
+_DATE = YEAR_PATTERN + r"\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 # Labelled publish dates first; a bare 时间/日期 only when no labelled one exists; never a crawl time (采集时间).
 _PUBLISHED = (re.compile(r"(?:发布时间|发布日期|公开日期|成文日期)[:|]*" + _DATE),
               re.compile(r"(?<!采集)(?<!更新)(?:时间|日期)[:|]*" + _DATE))
 _FIELD_LABEL = re.compile(r"^(?:标题|题目|名称)[:|]")
-_AGENCY_SUFFIX = re.compile(r"^(?P<name>.{2,30}?)(?:" + _YEAR + r"\s*年度?)?政府信息公开(?:工作)?(?:年度报告|年报)")
-_AGENCY_BEFORE = re.compile(r"^" + _YEAR + r"\s*年度?(?P<name>.{2,30}?)政府信息公开")
 _HEAD_LINES = 12
-_ONLY_YEAR = re.compile(r"^" + _YEAR + r"年度?$")
-_AGENCY_NAME = re.compile(r"^[\u4e00-\u9fff()]{2,}(?:人民政府|政府|局|委员会|委|办公室|办事处|中心|厅|院|署|所)$")
 
 WEIGHTS = {"statistics_period": 5, "title": 3, "body": 1, "publish_date": 1}
 EARLIEST_YEAR_OF_TEMPLATE = {"2019": 2019, "2021": 2021}
@@ -43,12 +41,23 @@ class YearDecision:
 
 
 def find_title(lines: list[str]) -> tuple[int, str] | None:
-    """The first line near the top that reads as a report title (…年度报告 / …年报)."""
-    for index, line in enumerate(lines[:_HEAD_LINES]):
+    """The first line near the top that reads as a report title (…年度报告 / …年报), joined with the
+    next line when the title is broken before its last words (…政府信息公开工作 / 年度报告)."""
+    head = lines[:_HEAD_LINES]
+    for index, line in enumerate(head):
         text = compact(line)
-        if _TITLE.search(text) and "政府信息公开" in text and len(text) <= 60:
-            return index + 1, _FIELD_LABEL.sub("", line.strip().lstrip("|")).strip()
+        if "政府信息公开" not in text or len(text) > 60:
+            continue
+        if _TITLE.search(text):
+            return index + 1, _clean_title(line)
+        following = compact(head[index + 1]) if index + 1 < len(head) else ""
+        if _TITLE_END.match(following) and len(following) <= 8:
+            return index + 1, _clean_title(line) + following
     return None
+
+
+def _clean_title(line: str) -> str:
+    return _FIELD_LABEL.sub("", line.strip().lstrip("|")).strip()
 
 
 def decide_year(lines: list[str], template: str) -> YearDecision:
@@ -115,30 +124,4 @@ def find_publish_date(lines: list[str]) -> str | None:
             match = pattern.search(text)
             if match and 1 <= int(match[2]) <= 12 and 1 <= int(match[3]) <= 31:
                 return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
-    return None
-
-
-def find_agency(lines: list[str]) -> str | None:
-    """The issuing body as the title names it (南谯区经信局), or as the line beside a bare title names it."""
-    title = find_title(lines)
-    if title is None:
-        return None
-    text = compact(title[1])
-    for match in (_AGENCY_BEFORE.match(text), _AGENCY_SUFFIX.match(text)):
-        name = match and match["name"]
-        if name and not _ONLY_YEAR.match(name):
-            return name
-    return _agency_beside(lines, title[0])
-
-
-def _agency_beside(lines: list[str], title_line: int) -> str | None:
-    """A standalone agency name on the nearest non-empty line above or below the title."""
-    for step in (-1, 1):
-        index = title_line - 1 + step
-        while 0 <= index < len(lines) and not lines[index].strip():
-            index += step
-        if 0 <= index < len(lines):
-            text = compact(lines[index])
-            if len(text) <= 25 and _AGENCY_NAME.match(text):
-                return text
     return None

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from schemas.catalog import FACT_TABLES, MEASURES
 
+from .agency import Agency, identify_agency
 from .issues import Issue
-from .metadata import YearDecision, decide_year, find_agency, find_publish_date, find_title
+from .metadata import YearDecision, decide_year, find_publish_date, find_title
 from .narrative import NarrativeFact, extract_narrative
 from .quality import Check, check_report
 from .reading import read_lines
@@ -46,7 +47,7 @@ class ParsedReport:
     source_format: str
     lines: list[str]
     title: str | None
-    agency: str | None
+    agency: Agency
     publish_date: str | None
     template: str
     year: YearDecision
@@ -82,12 +83,13 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
     narrative = extract_narrative(lines)
     checks, rule_issues = check_report(facts, narrative)
     title = find_title(lines)
+    agency, agency_issues = identify_agency(lines)
     return ParsedReport(
         source=source, report_id=report_id_of(lines), encoding=encoding, source_format=source_format,
-        lines=lines, title=title[1] if title else None, agency=find_agency(lines),
+        lines=lines, title=title[1] if title else None, agency=agency,
         publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
         rows=rows, facts=facts, narrative=narrative, checks=checks,
-        issues=[*_report_issues(encoding_confident, template, year), *issues, *rule_issues],
+        issues=[*_report_issues(encoding_confident, template, year), *agency_issues, *issues, *rule_issues],
     )
 
 
@@ -182,7 +184,12 @@ def to_json(report: ParsedReport) -> dict:
         "year_conflict": report.year.conflict,
         "year_confidence": report.year.confidence,
         "template": report.template,
-        "agency": report.agency,
+        "agency": report.agency.name,
+        "agency_full": report.agency.full_name,
+        "agency_id": report.agency.agency_id,
+        "admin_level": report.agency.admin_level,
+        "agency_kind": report.agency.kind,
+        "region": report.agency.region.as_dict(),
         "title": report.title,
         "publish_date": report.publish_date,
         "encoding": report.encoding,

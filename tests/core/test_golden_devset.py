@@ -58,7 +58,7 @@ def test_007_detached_value_rows_are_listed_not_placed():
 ])
 def test_agency_and_publish_date_from_page_headers(name, agency, published):
     truth, report = _parse(DEVSET / "raw" / name)
-    assert (report.agency, report.publish_date) == (agency, published)
+    assert (report.agency.name, report.publish_date) == (agency, published)
     assert truth["agency"].startswith(agency) or agency in truth["agency"]
 
 

@@ -1,0 +1,30 @@
+"""dim_reports carries who published each report and where; two reports of one agency and year are flagged."""
+
+import dagster as dg
+import pandas as pd
+
+from orchestration.definitions import YEAR_ASSETS
+from tests.conftest import SAMPLE_DIR
+from tests.pipeline.test_materialize import _materialize
+
+
+def test_dim_reports_has_agency_region_and_the_same_agency_year_flag(tmp_path):
+    """Seed 002 and an edited copy of it (one figure changed, so different content, not a duplicate):
+    both are kept, both carry the same agency_id, and both get a same_agency_year issue."""
+    raw, wh = tmp_path / "raw", tmp_path / "warehouse"
+    raw.mkdir()
+    text = (SAMPLE_DIR / "002_a6a6458d8018b677.txt").read_text(encoding="utf-8")
+    (raw / "taocheng.txt").write_text(text, encoding="utf-8")
+    (raw / "taocheng-revised.txt").write_text(text.replace("收费", "收费 ", 1), encoding="utf-8")
+    with dg.instance_for_test() as instance:
+        assert _materialize(instance, raw, wh, ["raw_file_inventory"]).success
+        assert _materialize(instance, raw, wh, YEAR_ASSETS, "2021").success
+    dim = pd.read_parquet(wh / "dim_reports").sort_values("source_path")
+    assert dim[["source_path", "agency", "agency_full", "agency_id", "admin_level", "agency_kind", "province",
+                "city", "county", "division_code", "source_format"]].values.tolist() == [
+        [path, "桃城区政府", "衡水市桃城区人民政府", "131102/人民政府", "county", "government", "河北省", "衡水市",
+         "桃城区", "131102", "text"] for path in ("taocheng-revised.txt", "taocheng.txt")]
+    issues = pd.read_parquet(wh / "quality_issues")
+    flagged = issues[issues["rule"] == "same_agency_year"]
+    assert sorted(flagged["source_path"]) == ["taocheng-revised.txt", "taocheng.txt"]
+    assert set(flagged["found"]) == {"2"}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .report import ParsedReport, parse_report
+from .text import utf16_without_bom
 
 _SIGNATURES = ((b"%PDF", "PDF document: convert it to text first"),
                (b"PK\x03\x04", "ZIP container (DOCX/XLSX?): convert it to text first"),
@@ -58,7 +59,7 @@ def refusal(data: bytes) -> str | None:
         if data.startswith(signature):
             return reason
     head = data[:4096]
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_bom(data) is None:
         return "binary file (NUL bytes)"
     return None
 

@@ -1,6 +1,6 @@
 """Bytes to normalized lines: encoding detection and character normalization.
 
-Belongs here: decoding raw bytes (BOMs, UTF-8, GB18030, UTF-16, with charset-normalizer as the
+Belongs here: decoding raw bytes (BOMs, UTF-8, BOM-less UTF-16, GB18030, with charset-normalizer as the
 detector of last resort) and the character-level clean-up every later stage relies on. Line
 numbers are preserved one-to-one, so line N of the normalized text is line N of the file as a user
 opens it: that is what every fact's ``source_line`` points at.
@@ -21,6 +21,7 @@ _TRANSLATION.update({ord(ch): " " for ch in "\u00a0\u1680\u2000\u2001\u2002\u200
 _TRANSLATION.update({ord(ch): None for ch in "\u200b\u200c\u200d\u2060\ufeff"})
 _TRANSLATION.update({ord("\u2014"): "—", ord("\u2212"): "-", ord("\uff0d"): "-"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 LOW_CONFIDENCE = 0.5
 MAX_CHAOS = 0.2
@@ -49,6 +50,9 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8", True)
     except UnicodeDecodeError:
         pass
+    utf16 = utf16_without_bom(data)
+    if utf16 is not None:
+        return Decoded(data.decode(utf16), utf16, True)
     strict = _strict(data, _codec_name(declared)) if declared else None
     if strict is not None and strict.encoding in _MULTIBYTE:  # any bytes are valid Latin-1: proves nothing
         return strict
@@ -69,6 +73,23 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if best is None:
         return Decoded(data.decode("utf-8", errors="replace"), "utf-8", False)
     return Decoded(str(best), best.encoding, False)
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when BOM-less bytes are certainly UTF-16: most NUL bytes of the
+    head sit on one side of their code unit (the high byte of ASCII digits and line breaks), and the
+    whole file decodes strictly to text with no control characters but tabs and line breaks."""
+    head = data[:4096]
+    odd = sum(1 for byte in head[1::2] if byte == 0)
+    even = sum(1 for byte in head[::2] if byte == 0)
+    if len(data) % 2 or odd + even == 0 or min(odd, even) > (odd + even) // 5:
+        return None
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return codec if not _CONTROL.search(text) else None
 
 
 def _codec_name(label: str) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assets.core.html import html_lines, is_chrome_line
-from assets.core.ingest import build_inventory
+from assets.core.ingest import build_inventory, refusal
 from assets.core.reading import read_lines
 from assets.core.report import ParsedReport, parse_report
 from assets.core.tables import DETACHED, FoundRow
@@ -40,9 +40,10 @@ def original(path: Path) -> ParsedReport:
 
 # ------------------------------------------------------------------------------------ encodings
 
-@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"])
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_reencoded_report_gives_identical_facts(tmp_path, sample, encoding):
+    """utf-16-le/-be carry no BOM: they must be read (NUL bytes alone do not make a file binary)."""
     text = sample.read_text(encoding="utf-8")
     path = tmp_path / sample.name
     path.write_bytes(text.encode(encoding))
@@ -50,8 +51,10 @@ def test_reencoded_report_gives_identical_facts(tmp_path, sample, encoding):
     assert facts_of(report) == facts_of(base)
     assert [f.source_line for f in report.facts] == [f.source_line for f in base.facts]
     assert (report.year.year, report.template) == (base.year.year, base.template)
+    assert (report.agency, report.publish_date) == (base.agency, base.publish_date)
     assert report.lines == base.lines and report.report_id == base.report_id
-    assert report.encoding == {"utf-8-sig": "utf-8-sig", "gb18030": "gb18030", "utf-16": "utf-16"}[encoding]
+    assert report.encoding == encoding
+    assert refusal(path.read_bytes()) is None
     assert "low_confidence_encoding" not in {i.rule for i in report.issues}
 
 
@@ -184,7 +187,7 @@ def test_html_page_gives_identical_facts(tmp_path, sample, encoding, charset):
     assert facts_of(report) == facts_of(base)
     assert flagged_rows(report) == flagged_rows(base)
     assert (report.year.year, report.template) == (base.year.year, base.template)
-    assert report.title == base.title
+    assert (report.title, report.agency, report.publish_date) == (base.title, base.agency, base.publish_date)
     text, base_text = "\n".join(report.lines), "\n".join(base.lines)
     assert [m for m in CHROME_MARKERS if m in text and m not in base_text] == []
 

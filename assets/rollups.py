@@ -1,11 +1,17 @@
-"""Cross-agency rollups, read straight from the warehouse's Parquet with DuckDB (no year in memory)."""
+"""Cross-agency rollups, read straight from the warehouse's Parquet with DuckDB (no year in memory):
+per template generation, per agency, per region, trends across years with rankings, and outliers.
+The SQL and the pandas steps are in ``core/rollups.py``; the figures are declared in ``schemas/metrics.py``."""
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
-from schemas.tables import RollupApplications
+from schemas.metrics import OUTLIER_METRICS, TREND_METRICS
+from schemas.tables import Outliers, RollupAgencies, RollupApplications, RollupRegions, Trends
 
+from .core.rollups import outliers as find_outliers
+from .core.rollups import rollup_sql
+from .core.rollups import trends as year_over_year
 from .partitions import AFTER_ANY_YEAR_CHANGES
 from .resources import Warehouse
 from .validation import table_metadata, validated
@@ -41,3 +47,59 @@ def rollup_applications(context: dg.AssetExecutionContext, warehouse: Warehouse)
     frame = validated(RollupApplications, frame)
     context.add_output_metadata({"preview": dg.MetadataValue.md(frame.head(10).to_markdown(index=False))})
     return frame
+
+
+_FACTS_READ = ("dim_reports", "fact_applications", "fact_review_litigation", "fact_active_disclosure")
+_AGENCY_NAMES = ("agency", "agency_full", "province", "city", "county", "division_code", "admin_level", "agency_kind")
+
+
+def _every_year_of(*assets: str) -> list[dg.AssetDep]:
+    return [dg.AssetDep(asset, partition_mapping=dg.AllPartitionMapping()) for asset in assets]
+
+
+def _globs(warehouse: Warehouse) -> dict[str, str]:
+    return {"dim": warehouse.glob("dim_reports"), "apps": warehouse.glob("fact_applications"),
+            "review": warehouse.glob("fact_review_litigation"), "active": warehouse.glob("fact_active_disclosure")}
+
+
+def _rollup(context: dg.AssetExecutionContext, model, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = validated(model, frame)
+    context.add_output_metadata({"dagster/row_count": len(frame),
+                                 "preview": dg.MetadataValue.md(frame.head(10).to_markdown(index=False))})
+    return frame
+
+
+_ROLLUP = {"group_name": "rollups", "io_manager_key": "warehouse_io", "owners": ["team:govreports"],
+           "tags": {"stage": "rollups"}, "automation_condition": AFTER_ANY_YEAR_CHANGES}
+
+
+@dg.asset(**_ROLLUP, metadata=table_metadata(RollupAgencies), deps=_every_year_of(*_FACTS_READ))
+def rollup_agencies(context: dg.AssetExecutionContext, warehouse: Warehouse) -> pd.DataFrame:
+    """One row per year × agency_id: applications by applicant, outcomes, reviews and suits, 表二 figures,
+    summed over the agency's trusted reports, with every rate beside its numerator and denominator."""
+    query = rollup_sql(_globs(warehouse), ["year", "agency_id"], carried=_AGENCY_NAMES)
+    return _rollup(context, RollupAgencies, duckdb.sql(query).df())
+
+
+@dg.asset(**_ROLLUP, metadata=table_metadata(RollupRegions), deps=_every_year_of(*_FACTS_READ))
+def rollup_regions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> pd.DataFrame:
+    """One row per year × province × city × admin_level × agency_kind: the same figures and rates as
+    rollup_agencies, over the group's trusted reports."""
+    query = rollup_sql(_globs(warehouse), ["year", "province", "city", "admin_level", "agency_kind"])
+    return _rollup(context, RollupRegions, duckdb.sql(query).df())
+
+
+@dg.asset(**_ROLLUP, metadata=table_metadata(Trends), deps=_every_year_of(*_FACTS_READ))
+def trends(context: dg.AssetExecutionContext, warehouse: Warehouse,
+           rollup_agencies: pd.DataFrame) -> pd.DataFrame:
+    """One row per scope (agency | province) × entity × year × followed figure: value, last year's value,
+    change, relative change and rank within the year (top agencies by applications, by correction rate)."""
+    by_province = duckdb.sql(rollup_sql(_globs(warehouse), ["year", "province"])).df()
+    return _rollup(context, Trends, year_over_year(rollup_agencies, by_province, TREND_METRICS))
+
+
+@dg.asset(**_ROLLUP, metadata=table_metadata(Outliers))
+def outliers(context: dg.AssetExecutionContext, rollup_agencies: pd.DataFrame) -> pd.DataFrame:
+    """One row per agency × year × figure far outside its peers (same admin_level and agency_kind, at least
+    5 with a known figure): robust z-score beyond 3.5, with the reason in words, for review."""
+    return _rollup(context, Outliers, find_outliers(rollup_agencies, OUTLIER_METRICS))

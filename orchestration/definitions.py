@@ -14,15 +14,16 @@ from assets.facts import normalize_tables
 from assets.ingestion import raw_file_inventory, raw_reports
 from assets.parsing import report_sections, report_tables
 from assets.resources import RawDirectory, Warehouse
-from assets.rollups import rollup_applications
+from assets.rollups import outliers, rollup_agencies, rollup_applications, rollup_regions, trends
 from orchestration.checks import ASSET_CHECKS
 from orchestration.io_managers import WarehouseIOManager
 from orchestration.sensors import build_sensors
 
 ASSETS = [raw_file_inventory, raw_reports, report_sections, report_tables, normalize_tables, rollup_applications,
-          carry_over_continuity, active_disclosure_continuity]
-CROSS_YEAR_ASSETS = ["raw_file_inventory", "rollup_applications", "carry_over_continuity",
-                     "active_disclosure_continuity"]
+          rollup_agencies, rollup_regions, trends, outliers, carry_over_continuity, active_disclosure_continuity]
+ROLLUP_ASSETS = ["rollup_applications", "rollup_agencies", "rollup_regions", "trends", "outliers",
+                 "carry_over_continuity", "active_disclosure_continuity"]
+CROSS_YEAR_ASSETS = ["raw_file_inventory", *ROLLUP_ASSETS]
 YEAR_ASSETS = ["raw_reports", "report_sections", "report_tables", "fact_active_disclosure", "fact_applications",
                "fact_review_litigation", "fact_narrative", "dim_reports", "quality_issues"]
 

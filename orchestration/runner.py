@@ -12,7 +12,7 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.checks import ASSET_CHECKS
-from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
+from orchestration.definitions import ASSETS, ROLLUP_ASSETS, YEAR_ASSETS, build_resources
 
 _QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
@@ -45,7 +45,7 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
         progress(f"[2/3] year {year} ({index}/{len(chosen)})")
         materialize(YEAR_ASSETS, str(year))
     progress("[3/3] rollups")
-    materialize(["rollup_applications", "carry_over_continuity", "active_disclosure_continuity"])
+    materialize(ROLLUP_ASSETS)
     return summarize(warehouse, inventory, chosen)
 
 

@@ -20,7 +20,9 @@ TABLES = {
     "fact_active_disclosure": tables.FactActiveDisclosure, "fact_applications": tables.FactApplications,
     "fact_review_litigation": tables.FactReviewLitigation, "fact_narrative": tables.FactNarrative,
     "dim_reports": tables.DimReports, "quality_issues": tables.QualityIssues,
-    "rollup_applications": tables.RollupApplications, "carry_over_continuity": tables.CarryOverContinuity,
+    "rollup_applications": tables.RollupApplications, "rollup_agencies": tables.RollupAgencies,
+    "rollup_regions": tables.RollupRegions, "trends": tables.Trends, "outliers": tables.Outliers,
+    "carry_over_continuity": tables.CarryOverContinuity,
     "active_disclosure_continuity": tables.ActiveDisclosureContinuity,
 }
 

@@ -14,6 +14,7 @@ from schemas.catalog import (
     APPLICANTS,
     APPLICATION_ROWS,
     CELL_STATUSES,
+    FACT_TABLES,
     ITEMS,
     MEASURES,
     NARRATIVE_MEASURES,
@@ -26,6 +27,7 @@ from schemas.catalog import (
     UNITS,
     codes,
 )
+from schemas.metrics import METRICS, OUTLIER_METRICS, RATES, TREND_METRICS
 from schemas.rules import RULES
 
 FIRST_YEAR = 2008
@@ -217,6 +219,12 @@ class DimReports(_ReportKeyed):
     quality_score: Series[float] = pa.Field(ge=0, le=1, description=(
         "Share of template cells placed (not missing/unparseable), times 0.5 if any arithmetic rule fails."))
     trusted: Series[bool] = pa.Field(description="No error-severity issue and no missing cell.")
+    trusted_active_disclosure: Series[bool] = pa.Field(description=(
+        "表二 found, every cell placed, no error-severity rule failed on it (rollups use 表二 figures then)."))
+    trusted_applications: Series[bool] = pa.Field(description=(
+        "表三 found, every cell placed, no error-severity rule failed on it (rollups use 表三 figures then)."))
+    trusted_review_litigation: Series[bool] = pa.Field(description=(
+        "表四 found, every cell placed, no error-severity rule failed on it (rollups use 表四 figures then)."))
 
     class Config:
         unique = ["report_id"]
@@ -294,3 +302,99 @@ class ActiveDisclosureContinuity(_Base):
     expected: Series[float] = pa.Field(description="What year Y and the changes imply for year Y+1.")
     found: Series[float] = pa.Field(description="What the year Y+1 report prints.")
     status: Series[str] = pa.Field(isin=["holds", "fails"], description="holds | fails.")
+
+
+def _metric_model(name: str, base: type[_Base], doc: str) -> type[_Base]:
+    """A rollup model: ``base``'s key columns plus one column per metric and three per rate, described
+    from ``schemas/metrics.py`` (the metric catalog is the one declaration of these columns)."""
+    annotations: dict[str, object] = {}
+    fields: dict[str, object] = {}
+    for metric in METRICS:
+        annotations[metric.code] = Series[float]
+        fields[metric.code] = pa.Field(nullable=True, ge=0, description=(
+            f"Sum over the reports whose {FACT_TABLES[metric.table].label} is trusted: {metric.description}"))
+    for rate in RATES:
+        for column, description in (
+                (rate.code, f"{rate.description} Over the reports whose table is trusted and both parts "
+                            f"known; null when the denominator is 0 or null."),
+                (f"{rate.code}_numerator", f"Numerator of {rate.code}: sum of {rate.numerator}."),
+                (f"{rate.code}_denominator", f"Denominator of {rate.code}: sum of {rate.denominator}.")):
+            annotations[column] = Series[float]
+            fields[column] = pa.Field(nullable=True, ge=0, description=description)
+    return type(name, (base,), {"__annotations__": annotations, **fields, "__doc__": doc,
+                                "__module__": __name__})
+
+
+class _AgencyYear(_Base):
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year.")
+    agency_id: Series[str] = pa.Field(nullable=True, description="dim_reports.agency_id (null: no agency found).")
+    agency: Series[str] = pa.Field(nullable=True, description="Agency as named (one of its reports of the year).")
+    agency_full: Series[str] = pa.Field(nullable=True, description="Fullest name of the agency.")
+    province: Series[str] = pa.Field(nullable=True, description="Province-level division.")
+    city: Series[str] = pa.Field(nullable=True, description="Prefecture-level division.")
+    county: Series[str] = pa.Field(nullable=True, description="County-level division.")
+    division_code: Series[str] = pa.Field(nullable=True, description="6-digit division code.")
+    admin_level: Series[str] = pa.Field(nullable=True, description="Administrative level of the agency.")
+    agency_kind: Series[str] = pa.Field(nullable=True, description="Kind of agency.")
+    reports: Series[int] = pa.Field(ge=1, description="Reports of the agency this year (2+: see same_agency_year).")
+    trusted_reports: Series[int] = pa.Field(ge=0, description="Of which trusted as a whole (dim_reports.trusted).")
+    active_disclosure_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表二 is trusted.")
+    applications_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表三 is trusted.")
+    review_litigation_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表四 is trusted.")
+
+
+class _RegionYear(_Base):
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year.")
+    province: Series[str] = pa.Field(nullable=True, description="Province-level division (null: unresolved).")
+    city: Series[str] = pa.Field(nullable=True, description="Prefecture-level division (null: none or unresolved).")
+    admin_level: Series[str] = pa.Field(nullable=True, description="Administrative level of the agencies.")
+    agency_kind: Series[str] = pa.Field(nullable=True, description="Kind of agencies.")
+    reports: Series[int] = pa.Field(ge=1, description="Reports in the group.")
+    trusted_reports: Series[int] = pa.Field(ge=0, description="Of which trusted as a whole (dim_reports.trusted).")
+    active_disclosure_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表二 is trusted.")
+    applications_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表三 is trusted.")
+    review_litigation_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表四 is trusted.")
+
+
+RollupAgencies = _metric_model("RollupAgencies", _AgencyYear, (
+    "One row per year × agency_id: 表三/表四/表二 figures summed over the agency's reports whose table is "
+    "trusted, with rates."))
+RollupRegions = _metric_model("RollupRegions", _RegionYear, (
+    "One row per year × province × city × admin_level × agency_kind: figures over the reports whose table is "
+    "trusted, with rates."))
+
+
+class Trends(_Base):
+    """One row per scope (agency | province) × entity × year × followed metric: value, last year's value,
+    change, and rank within the year."""
+
+    scope: Series[str] = pa.Field(isin=["agency", "province"], description="agency | province.")
+    entity: Series[str] = pa.Field(description="agency_id or province name.")
+    name: Series[str] = pa.Field(nullable=True, description="Agency name or province name.")
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year.")
+    metric: Series[str] = pa.Field(isin=list(TREND_METRICS), description="Metric or rate code (rollup column).")
+    value: Series[float] = pa.Field(nullable=True, description="The figure this year.")
+    previous_value: Series[float] = pa.Field(nullable=True, description="The figure the year before, if any.")
+    change: Series[float] = pa.Field(nullable=True, description="value − previous_value.")
+    change_pct: Series[float] = pa.Field(nullable=True, description="change / previous_value; null when that is 0.")
+    rank_in_year: Series[float] = pa.Field(nullable=True, ge=1, description=(
+        "Rank among the scope's entities this year, 1 = highest value (ties share the best rank)."))
+
+    class Config:
+        unique = ["scope", "entity", "year", "metric"]
+
+
+class Outliers(_Base):
+    """One row per agency × year × metric far outside its peers (same admin_level and agency_kind)."""
+
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year.")
+    agency_id: Series[str] = pa.Field(description="The agency.")
+    agency: Series[str] = pa.Field(nullable=True, description="Agency as named.")
+    admin_level: Series[str] = pa.Field(description="Peer group: administrative level.")
+    agency_kind: Series[str] = pa.Field(description="Peer group: kind of agency.")
+    metric: Series[str] = pa.Field(isin=list(OUTLIER_METRICS), description="The figure judged.")
+    value: Series[float] = pa.Field(description="The agency's figure.")
+    peer_median: Series[float] = pa.Field(description="Median of the peers' figures.")
+    peers: Series[int] = pa.Field(ge=5, description="Peers with a known figure (the agency included).")
+    robust_z: Series[float] = pa.Field(description="0.6745·(x − median)/MAD; counts on a log1p scale.")
+    reason: Series[str] = pa.Field(description="Why it is listed, in words.")

@@ -106,7 +106,8 @@ def rows_from_frame(frame: pd.DataFrame) -> list[FoundRow]:
 DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "agency_full", "agency_id", "admin_level",
                "agency_kind", "province", "city", "county", "division_code", "title", "publish_date", "template",
                "year_conflict", "year_confidence", "year_evidence", "encoding", "source_format", "cells",
-               "cells_missing", "errors", "quality_score", "trusted"]
+               "cells_missing", "errors", "quality_score", "trusted",
+               *(f"trusted_{table}" for table in FACT_TABLES)]
 
 
 def dim_record(report: ParsedReport, source_path: str) -> dict:
@@ -127,7 +128,16 @@ def dim_record(report: ParsedReport, source_path: str) -> dict:
             "encoding": report.encoding, "source_format": report.source_format, "cells": cells,
             "cells_missing": missing, "errors": errors,
             "quality_score": placed_share * (0.5 if rule_failed else 1.0),
-            "trusted": cells > 0 and errors == 0 and missing == 0}
+            "trusted": cells > 0 and errors == 0 and missing == 0,
+            **{f"trusted_{table}": table_trusted(report, table) for table in FACT_TABLES}}
+
+
+def table_trusted(report: ParsedReport, table: str) -> bool:
+    """One table of a report is trusted when it was found, every cell of it placed, and no
+    error-severity rule failed on it (the rollups sum a table's figures over such reports)."""
+    facts = [f for f in report.facts if f.table == table]
+    return bool(facts) and all(f.cell_status not in ("missing", "unparseable") for f in facts) \
+        and not any(i.severity == "error" and i.table in (table, None) for i in report.issues)
 
 
 ISSUE_COLUMNS = ["report_id", "year", "source_path", "rule", "severity", "table", "row", "column", "expected",

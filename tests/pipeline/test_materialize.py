@@ -13,8 +13,8 @@ from tests.conftest import SAMPLE_DIR
 
 EXPECTED_ASSETS = {"raw_file_inventory", "raw_reports", "report_sections", "report_tables", "fact_active_disclosure",
                    "fact_applications", "fact_review_litigation", "fact_narrative", "dim_reports", "quality_issues",
-                   "rollup_applications", "carry_over_continuity",
-                   "active_disclosure_continuity"}
+                   "rollup_applications", "rollup_agencies", "rollup_regions", "trends", "outliers",
+                   "carry_over_continuity", "active_disclosure_continuity"}
 
 
 def test_definitions_load_with_the_fixed_asset_names(tmp_path):
@@ -115,8 +115,8 @@ def test_carry_over_continuity_flags_an_agency_whose_years_disagree(tmp_path):
         assert {e.check_name: e.passed for e in result.get_asset_check_evaluations()} == {
             "carry_over_continuous": False, "active_disclosure_relation": False}
     frame = pd.read_parquet(wh / "carry_over_continuity.parquet")
-    assert frame[["agency", "year", "carried_forward", "carried_over_next", "status"]].values.tolist() == \
-        [["桃城区政府", 2021, 1.0, 0.0, "fails"]]
+    assert frame[["agency_id", "agency", "year", "carried_forward", "carried_over_next", "status"]].values.tolist() \
+        == [["131102/人民政府", "桃城区政府", 2021, 1.0, 0.0, "fails"]]
     relations = pd.read_parquet(wh / "active_disclosure_continuity.parquet")
     assert relations[["item", "relation", "expected", "found", "status"]].values.tolist() == [
         ["normative_documents", "in_force", 10.0, 12.0, "fails"], ["regulations", "in_force", 0.0, 0.0, "holds"]]

@@ -92,10 +92,11 @@ def rollup_regions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> p
 @dg.asset(**_ROLLUP, metadata=table_metadata(Trends), deps=_every_year_of(*_FACTS_READ))
 def trends(context: dg.AssetExecutionContext, warehouse: Warehouse,
            rollup_agencies: pd.DataFrame) -> pd.DataFrame:
-    """One row per scope (agency | province) × entity × year × followed figure: value, last year's value,
+    """One row per scope (agency | province | city) × entity × year × followed figure: value, last year's value,
     change, relative change and rank within the year (top agencies by applications, by correction rate)."""
     by_province = duckdb.sql(rollup_sql(_globs(warehouse), ["year", "province"])).df()
-    return _rollup(context, Trends, year_over_year(rollup_agencies, by_province, TREND_METRICS))
+    by_city = duckdb.sql(rollup_sql(_globs(warehouse), ["year", "province", "city"])).df()
+    return _rollup(context, Trends, year_over_year(rollup_agencies, by_province, by_city, TREND_METRICS))
 
 
 @dg.asset(**_ROLLUP, metadata=table_metadata(Outliers))

@@ -365,12 +365,12 @@ RollupRegions = _metric_model("RollupRegions", _RegionYear, (
 
 
 class Trends(_Base):
-    """One row per scope (agency | province) × entity × year × followed metric: value, last year's value,
-    change, and rank within the year."""
+    """One row per scope (agency | province | city) × entity × year × followed metric: value, last year's
+    value, change, and rank within the year."""
 
-    scope: Series[str] = pa.Field(isin=["agency", "province"], description="agency | province.")
-    entity: Series[str] = pa.Field(description="agency_id or province name.")
-    name: Series[str] = pa.Field(nullable=True, description="Agency name or province name.")
+    scope: Series[str] = pa.Field(isin=["agency", "province", "city"], description="agency | province | city.")
+    entity: Series[str] = pa.Field(description="agency_id, province name, or 'province/city'.")
+    name: Series[str] = pa.Field(nullable=True, description="Agency, province or city name.")
     year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year.")
     metric: Series[str] = pa.Field(isin=list(TREND_METRICS), description="Metric or rate code (rollup column).")
     value: Series[float] = pa.Field(nullable=True, description="The figure this year.")

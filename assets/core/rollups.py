@@ -56,12 +56,16 @@ def rollup_sql(globs: dict[str, str], keys: list[str], carried: tuple[str, ...] 
     return head + f"select {', '.join(select)} from per_report group by all order by all"
 
 
-def trends(by_agency: pd.DataFrame, by_province: pd.DataFrame, metrics: tuple[str, ...]) -> pd.DataFrame:
-    """Long table: one row per scope (agency | province) × entity × year × metric, with last year's
-    value, the change and the relative change, and the entity's rank within the year (1 = highest)."""
+def trends(by_agency: pd.DataFrame, by_province: pd.DataFrame, by_city: pd.DataFrame,
+           metrics: tuple[str, ...]) -> pd.DataFrame:
+    """Long table: one row per scope (agency | province | city) × entity × year × metric, with last
+    year's value, the change and the relative change, and the entity's rank within the year (1 =
+    highest). A city's entity is ``province/city``, as city names repeat across provinces."""
+    by_city = by_city.assign(entity=by_city["province"] + "/" + by_city["city"])
     frames = []
     for scope, frame, entity, name in (("agency", by_agency, "agency_id", "agency"),
-                                       ("province", by_province, "province", "province")):
+                                       ("province", by_province, "province", "province"),
+                                       ("city", by_city, "entity", "city")):
         known = frame[frame[entity].notna()].assign(entity=lambda f, e=entity: f[e], name=lambda f, n=name: f[n])
         long = known.melt(id_vars=["year", "entity", "name"], value_vars=list(metrics), var_name="metric")
         frames.append(long.assign(scope=scope)[["scope", "entity", "name", "year", "metric", "value"]])

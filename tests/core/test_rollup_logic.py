@@ -16,7 +16,8 @@ def test_year_over_year_change_and_rank():
                           (2021, "a", "A", "county", "department", 15.0, 0.4),
                           (2021, "b", "B", "county", "department", 20.0, None)])
     provinces = pd.DataFrame({"year": [2021], "province": ["X"], "new_received": [35.0], "disclosure_rate": [0.4]})
-    long = trends(agencies, provinces, ("new_received", "disclosure_rate")).set_index(
+    cities = provinces.assign(city="Y")
+    long = trends(agencies, provinces, cities, ("new_received", "disclosure_rate")).set_index(
         ["scope", "entity", "year", "metric"])
     a = long.loc[("agency", "a", 2021, "new_received")]
     assert (a["previous_value"], a["change"], a["change_pct"], a["rank_in_year"]) == (10.0, 5.0, 0.5, 2.0)
@@ -24,13 +25,14 @@ def test_year_over_year_change_and_rank():
     assert long.loc[("agency", "a", 2021, "disclosure_rate"), "change"] == pytest.approx(-0.1)
     assert pd.isna(long.loc[("agency", "b", 2021, "disclosure_rate"), "rank_in_year"])
     assert long.loc[("province", "X", 2021, "new_received"), "name"] == "X"
+    assert long.loc[("city", "X/Y", 2021, "new_received"), ["name", "value"]].tolist() == ["Y", 35.0]
 
 
 def test_previous_zero_gives_no_relative_change():
     agencies = _agencies([(2020, "a", "A", "county", "department", 0.0, None),
                           (2021, "a", "A", "county", "department", 3.0, None)])
-    empty = pd.DataFrame(columns=["year", "province", "new_received", "disclosure_rate"])
-    row = trends(agencies, empty, ("new_received",)).set_index("year").loc[2021]
+    empty = pd.DataFrame(columns=["year", "province", "city", "new_received", "disclosure_rate"])
+    row = trends(agencies, empty, empty, ("new_received",)).set_index("year").loc[2021]
     assert (row["change"], pd.isna(row["change_pct"])) == (3.0, True)
 
 

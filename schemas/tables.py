@@ -325,8 +325,18 @@ def _metric_model(name: str, base: type[_Base], doc: str) -> type[_Base]:
                                 "__module__": __name__})
 
 
-class _AgencyYear(_Base):
+class _Counted(_Base):
+    """How many reports a rollup row stands on, and how many of them each table's figures use."""
+
     year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year.")
+    reports: Series[int] = pa.Field(ge=1, description="Reports in the group (an agency with 2+: same_agency_year).")
+    trusted_reports: Series[int] = pa.Field(ge=0, description="Of which trusted as a whole (dim_reports.trusted).")
+    active_disclosure_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表二 is trusted.")
+    applications_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表三 is trusted.")
+    review_litigation_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表四 is trusted.")
+
+
+class _AgencyYear(_Counted):
     agency_id: Series[str] = pa.Field(nullable=True, description="dim_reports.agency_id (null: no agency found).")
     agency: Series[str] = pa.Field(nullable=True, description="Agency as named (one of its reports of the year).")
     agency_full: Series[str] = pa.Field(nullable=True, description="Fullest name of the agency.")
@@ -336,24 +346,13 @@ class _AgencyYear(_Base):
     division_code: Series[str] = pa.Field(nullable=True, description="6-digit division code.")
     admin_level: Series[str] = pa.Field(nullable=True, description="Administrative level of the agency.")
     agency_kind: Series[str] = pa.Field(nullable=True, description="Kind of agency.")
-    reports: Series[int] = pa.Field(ge=1, description="Reports of the agency this year (2+: see same_agency_year).")
-    trusted_reports: Series[int] = pa.Field(ge=0, description="Of which trusted as a whole (dim_reports.trusted).")
-    active_disclosure_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表二 is trusted.")
-    applications_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表三 is trusted.")
-    review_litigation_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表四 is trusted.")
 
 
-class _RegionYear(_Base):
-    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year.")
+class _RegionYear(_Counted):
     province: Series[str] = pa.Field(nullable=True, description="Province-level division (null: unresolved).")
     city: Series[str] = pa.Field(nullable=True, description="Prefecture-level division (null: none or unresolved).")
     admin_level: Series[str] = pa.Field(nullable=True, description="Administrative level of the agencies.")
     agency_kind: Series[str] = pa.Field(nullable=True, description="Kind of agencies.")
-    reports: Series[int] = pa.Field(ge=1, description="Reports in the group.")
-    trusted_reports: Series[int] = pa.Field(ge=0, description="Of which trusted as a whole (dim_reports.trusted).")
-    active_disclosure_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表二 is trusted.")
-    applications_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表三 is trusted.")
-    review_litigation_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表四 is trusted.")
 
 
 RollupAgencies = _metric_model("RollupAgencies", _AgencyYear, (

@@ -97,3 +97,18 @@ def score(truth: dict, parsed: dict) -> Counter:
         if key[:2] in unsure and key not in expected and cell["cell_status"] in VALUED:
             result["guessed"] += 1
     return result
+
+
+REGION_LEVELS = ("province", "city", "county")
+
+
+def score_region(truth: dict, parsed: dict) -> Counter:
+    """Per region level: exact (equal to the truth, or one of its ' / ' alternatives), unresolved (null,
+    said so) or wrong (a place the truth does not name)."""
+    result: Counter = Counter()
+    for level in REGION_LEVELS:
+        expected = truth.get("region", {}).get(level)
+        allowed = set(expected.split(" / ")) if expected else {None}
+        found = parsed["region"][level]
+        result["region_exact" if found in allowed else "region_unresolved" if found is None else "region_wrong"] += 1
+    return result

@@ -17,7 +17,7 @@ def test_parse_json_prints_one_object_per_report_with_provenance():
     assert len(reports) == 5 and all(set(r) >= REQUIRED for r in reports)
     assert [r["year"] for r in reports] == [2020, 2021, 2021, 2020, 2020]
     cell = reports[2]["facts"]["applications"][0]
-    assert set(cell) == {"row", "applicant", "value", "cell_status", "raw", "source_line"}
+    assert set(cell) == {"row", "applicant", "value", "cell_status", "raw", "source_line", "file_line"}
     assert {"number", "title", "start_line", "end_line"} <= set(reports[0]["sections"][0])
     assert {"rule", "severity", "message"} <= set(reports[1]["issues"][0])
 

@@ -6,7 +6,9 @@ rendering the rest as lines. Block elements (p, div, br, h1-h6, li, ...) break l
 as a label split over many ``<span>``s join into one text. Every data ``<table>`` becomes markdown pipe
 rows, one ``<tr>`` per line, so the one table reader in tables.py reads it like a Markdown table.
 Removal is conservative: an element is dropped as page chrome only when it holds no table, no
-``<h1>`` and little text, so report body text is never lost.
+``<h1>`` and little text, so report body text is never lost. Pages are parsed with lxml, which is
+fast on large pages and knows the source line of every element: each rendered line keeps the line
+of the HTML file it starts on (``render_page``), so a fact read from a page can be found in the file.
 Does not belong here: decoding bytes (text.py), reading rows and placing cells (tables.py).
 """
 
@@ -14,11 +16,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+import lxml.html
+from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
-from bs4.element import PreformattedString
 
-from .text import compact, normalize_line
+from .text import compact, normalize_line, split_lines
 from .values import is_value_text
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
@@ -69,90 +71,132 @@ def declared_charset(data: bytes) -> str | None:
 
 # ------------------------------------------------------------------------------------ render
 
+@dataclass(frozen=True)
+class RenderedPage:
+    """The report's lines of an HTML page and, for each, the line of the HTML file it starts on."""
+
+    lines: list[str]
+    source_lines: list[int]
+
+
 def html_lines(text: str) -> list[str]:
     """The report's text lines of an HTML page: chrome removed, tables as markdown pipe rows."""
-    soup = BeautifulSoup(text, "lxml")
-    strip_chrome(soup)
+    return render_page(text).lines
+
+
+def render_page(text: str) -> RenderedPage:
+    """Parse the page with lxml, drop the chrome, render the rest; every line keeps its source line."""
+    root = lxml.html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    strip_chrome(root)
     out = _Lines(drop_chrome_lines=True)
-    _render(soup, out)
+    _render(root, out)
     out.flush()
-    return out.lines
+    return RenderedPage(out.lines, out.source_lines)
 
 
-def strip_chrome(soup: BeautifulSoup) -> None:
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
+def strip_chrome(root: lxml.html.HtmlElement) -> None:
     """Remove scripts, styles, form controls, navigation, footers and 相关信息 link lists in place."""
-    for element in soup.find_all(_ALWAYS_DROPPED):
-        element.decompose()
-    for element in soup.find_all(_is_chrome):
-        if not element.decomposed and _is_small_chrome(element):
-            element.decompose()
-    for heading in _related_headings(soup):
+    for element in list(root.iter(*_ALWAYS_DROPPED)):
+        _drop(element)
+    for element in [e for e in root.iter() if _is_chrome(e)]:
+        if _attached(element, root) and _is_small_chrome(element):
+            _drop(element)
+    for heading in _related_headings(root):
         _drop_related(heading)
 
 
-def _is_chrome(element: Tag) -> bool:
-    if element.name in _CHROME_TAGS or element.get("role") in _CHROME_ROLES:
+def _drop(element: lxml.html.HtmlElement) -> None:
+    """Remove an element and what it holds, keeping the text that follows it."""
+    if element.getparent() is not None:
+        element.drop_tree()
+
+
+def _attached(element: lxml.html.HtmlElement, root: lxml.html.HtmlElement) -> bool:
+    """Whether an element is still in the tree (an ancestor of it may have been dropped already)."""
+    return next((a for a in element.iterancestors() if a is root), None) is not None or element is root
+
+
+def _is_chrome(element: lxml.html.HtmlElement) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    if element.tag in _CHROME_TAGS or element.get("role") in _CHROME_ROLES:
         return True
-    names = [*element.get("class", []), element.get("id") or ""]
+    names = [*(element.get("class") or "").split(), element.get("id") or ""]
     return any(word.lower().rstrip("0123456789") in _CHROME_NAMES
                for name in names for word in _NAME_WORD.split(name))
 
 
-def _is_small_chrome(element: Tag) -> bool:
+def _is_small_chrome(element: lxml.html.HtmlElement) -> bool:
     """Chrome is dropped only when it cannot be report text: no table, no title, little text."""
-    if element.find(["table", "h1"]) is not None:
+    if next(element.iter("table", "h1"), None) is not None:
         return False
-    return len(compact(element.get_text())) <= _CHROME_MAX_CHARS
+    return len(compact(element.text_content())) <= _CHROME_MAX_CHARS
 
 
-def _related_headings(soup: BeautifulSoup) -> list[Tag]:
+def _related_headings(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The outermost elements whose whole text is a 相关信息-style heading."""
     found = []
-    for element in soup.find_all(lambda e: compact(e.get_text()) in _RELATED_HEADINGS):
-        while element.parent is not None and compact(element.parent.get_text()) == compact(element.get_text()):
-            element = element.parent
+    for element in root.iter():
+        if not isinstance(element.tag, str) or compact(element.text or "") not in _RELATED_HEADINGS:
+            continue
+        heading = compact(element.text_content())
+        if heading not in _RELATED_HEADINGS:
+            continue
+        while element.getparent() is not None and compact(element.getparent().text_content()) == heading:
+            element = element.getparent()
         if element not in found:
             found.append(element)
     return found
 
 
-def _drop_related(heading: Tag) -> None:
+def _drop_related(heading: lxml.html.HtmlElement) -> None:
     """Drop a 相关信息 heading and the lists of links that follow it (nothing else)."""
-    if heading.decomposed:
+    if heading.getparent() is None:
         return
-    for sibling in list(heading.find_next_siblings()):
+    for sibling in list(heading.itersiblings()):
+        if not isinstance(sibling.tag, str):
+            continue
         if not _is_link_list(sibling):
             break
-        sibling.decompose()
-    heading.decompose()
+        _drop(sibling)
+    _drop(heading)
 
 
-def _is_link_list(element: Tag) -> bool:
-    text = compact(element.get_text())
-    links = "".join(compact(a.get_text()) for a in element.find_all("a"))
-    return element.find("table") is None and (not text or (bool(links) and links == text))
+def _is_link_list(element: lxml.html.HtmlElement) -> bool:
+    text = compact(element.text_content())
+    links = "".join(compact(a.text_content()) for a in element.iter("a"))
+    return next(element.iter("table"), None) is None and (not text or (bool(links) and links == text))
 
 
 @dataclass
 class _Lines:
-    """Rendered lines and the inline text of the line being built."""
+    """Rendered lines, the source line each starts on, and the inline text of the line being built."""
 
     drop_chrome_lines: bool
     lines: list[str] = field(default_factory=list)
+    source_lines: list[int] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    start: int | None = None
 
-    def text(self, text: str) -> None:
+    def text(self, text: str, source_line: int | None) -> None:
+        if self.start is None and text.strip():
+            self.start = source_line
         self.parts.append(text)
 
     def flush(self) -> None:
         line = " ".join("".join(self.parts).split())
-        self.parts = []
         if line and not (self.drop_chrome_lines and is_chrome_line(line)):
             self.lines.append(line)
+            self.source_lines.append(self.start or 1)
+        self.parts, self.start = [], None
 
-    def add(self, line: str) -> None:
+    def add(self, line: str, source_line: int | None) -> None:
         self.flush()
         self.lines.append(line)
+        self.source_lines.append(source_line or 1)
 
 
 def is_chrome_line(line: str) -> bool:
@@ -167,61 +211,72 @@ def is_chrome_line(line: str) -> bool:
     return not text.strip(_TOOL_PUNCTUATION)
 
 
-def _render(node: Tag, out: _Lines) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if not isinstance(child, PreformattedString):  # comments, doctype, CDATA
-                out.text(str(child))
-            continue
-        if not isinstance(child, Tag):
-            continue
-        if child.name == "br":
+def _render(element: lxml.html.HtmlElement, out: _Lines) -> None:
+    """Render an element's content: its text, then each child followed by the text after it."""
+    if element.text:
+        out.text(element.text, element.sourceline)
+    for child in element:
+        if isinstance(child.tag, str):
+            _render_child(child, out)
+        if child.tail:
+            out.text(child.tail, child.sourceline)
+
+
+def _render_child(child: lxml.html.HtmlElement, out: _Lines) -> None:
+    if child.tag == "br":
+        out.flush()
+    elif child.tag == "pre":  # preformatted text keeps its lines, tabs and blank lines
+        out.flush()
+        for offset, line in enumerate(split_lines(child.text_content())):
+            out.add(line, child.sourceline + offset)
+    elif child.tag == "table" and next(child.iterdescendants("table"), None) is None:
+        out.flush()
+        for row, source_line in table_rows(child):
+            out.add(row, source_line)
+    else:
+        block = child.tag in _BLOCKS
+        if block:
             out.flush()
-        elif child.name == "table" and child.find("table") is None:
+        _render(child, out)
+        if block:
             out.flush()
-            for row in table_rows(child):
-                out.add(row)
-        else:
-            block = child.name in _BLOCKS
-            if block:
-                out.flush()
-            _render(child, out)
-            if block:
-                out.flush()
 
 
 # ------------------------------------------------------------------------------------ tables
 
-def table_rows(table: Tag) -> list[str]:
-    """A data table as markdown pipe rows, one per ``<tr>`` (its caption, if any, first).
+def table_rows(table: lxml.html.HtmlElement) -> list[tuple[str, int]]:
+    """A data table as markdown pipe rows, one per ``<tr>`` (its caption, if any, first), each with the
+    source line of its ``<tr>``.
 
     Positions covered by a rowspan or colspan are empty cells in header rows, keeping the header
     grid aligned. In rows that hold a value they are left out: the table reader takes the value
     cells that follow a row's label in order, so an empty cell there would read as a blank value.
     """
     lines = []
-    caption = table.find("caption")
+    caption = next(table.iter("caption"), None)
     if caption is not None and cell_text(caption):
-        lines.append(cell_text(caption))
-    for row in _grid(table):
+        lines.append((cell_text(caption), caption.sourceline))
+    for row, source_line in _grid(table):
         texts = [text for text in row if text is not None]
         if not any(texts):
             continue
         if not any(is_value_text(text) for text in texts if text):
             texts = ["" if text is None else text for text in row]
-        lines.append("| " + " | ".join(texts) + " |")
+        lines.append(("| " + " | ".join(texts) + " |", source_line))
     return lines
 
 
-def _grid(table: Tag) -> list[list[str | None]]:
+def _grid(table: lxml.html.HtmlElement) -> list[tuple[list[str | None], int]]:
     """The table's rows as positions: a cell's text at its first position, None where a span covers."""
-    grid: list[list[str | None]] = []
+    grid: list[tuple[list[str | None], int]] = []
     covered: dict[int, int] = {}  # position -> further rows a rowspan from above still covers
-    for tr in table.find_all("tr"):
+    for tr in table.iter("tr"):
         active = {position for position, rows in covered.items() if rows > 0}
         row: list[str | None] = []
         started: dict[int, int] = {}
-        for cell in tr.find_all(["td", "th"], recursive=False):
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
             while len(row) in active:
                 row.append(None)
             colspan, rowspan = _span(cell, "colspan"), _span(cell, "rowspan")
@@ -233,11 +288,11 @@ def _grid(table: Tag) -> list[list[str | None]]:
             row.append(None)
         covered = {position: rows - 1 for position, rows in covered.items() if position in active}
         covered.update({position: rows for position, rows in started.items() if rows > 0})
-        grid.append(row)
+        grid.append((row, tr.sourceline))
     return grid
 
 
-def _span(cell: Tag, attribute: str) -> int:
+def _span(cell: lxml.html.HtmlElement, attribute: str) -> int:
     try:
         value = int(str(cell.get(attribute, "1")).strip())
     except ValueError:
@@ -245,7 +300,7 @@ def _span(cell: Tag, attribute: str) -> int:
     return min(max(value, 1), _MAX_SPAN)
 
 
-def cell_text(cell: Tag) -> str:
+def cell_text(cell: lxml.html.HtmlElement) -> str:
     """A cell's text on one line: its inline pieces joined, its block pieces separated by a space."""
     out = _Lines(drop_chrome_lines=False)
     _render(cell, out)

@@ -3,13 +3,14 @@
 Belongs here: deciding how a file is read (plain text, or an HTML page rendered by html.py), with
 which encoding (text.py's ``decode``, told the charset an HTML page declares), and normalizing the
 result. ``report.parse_report`` and the ``raw_reports`` asset both read through ``read_lines``, so the
-stored text is exactly the text that was parsed and every ``source_line`` points into it.
+stored text is exactly the text that was parsed and every ``source_line`` points into it. Text files
+keep their lines one to one; an HTML page's rendered lines keep the file line each starts on.
 Does not belong here: refusing non-text files (ingest.py) or anything about sections and tables.
 """
 
 from dataclasses import dataclass
 
-from .html import declared_charset, html_lines, is_html
+from .html import declared_charset, is_html, render_page
 from .text import decode, normalize_line, normalize_text
 
 SOURCE_FORMATS = ("text", "html")
@@ -23,6 +24,7 @@ class ReadText:
     encoding: str
     source_format: str
     confident: bool
+    file_lines: list[int] | None = None  # HTML: the file line each rendered line starts on
 
 
 def read_lines(source_path: str, data: bytes) -> ReadText:
@@ -33,5 +35,6 @@ def read_lines(source_path: str, data: bytes) -> ReadText:
     declared = declared_charset(data)
     if declared is not None:
         decoded = decode(data, declared)
-    lines = [normalize_line(line) for line in html_lines(decoded.text)]
-    return ReadText(lines, decoded.encoding, "html", decoded.confident)
+    page = render_page(decoded.text)
+    return ReadText([normalize_line(line) for line in page.lines], decoded.encoding, "html", decoded.confident,
+                    page.source_lines)

@@ -57,6 +57,13 @@ class ParsedReport:
     narrative: list[NarrativeFact] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    file_lines: list[int] | None = None  # HTML pages: the file line of each rendered line
+
+    def file_line(self, line: int | None) -> int | None:
+        """The line of the raw file a normalized line (1-based) comes from: itself for text files."""
+        if line is None or not self.file_lines:
+            return line
+        return self.file_lines[line - 1]
 
 
 def report_id_of(lines: list[str]) -> str:
@@ -69,11 +76,12 @@ def parse_report(source: str, data: bytes) -> ParsedReport:
     read = read_lines(source, data)
     sections = find_sections(read.lines)
     return assemble(source, read.lines, sections, read_tables(read.lines, sections), read.encoding,
-                    source_format=read.source_format, encoding_confident=read.confident)
+                    source_format=read.source_format, encoding_confident=read.confident, file_lines=read.file_lines)
 
 
 def assemble(source: str, lines: list[str], sections: list[Section], rows: list[FoundRow], encoding: str,
-             source_format: str = "text", encoding_confident: bool = True) -> ParsedReport:
+             source_format: str = "text", encoding_confident: bool = True,
+             file_lines: list[int] | None = None) -> ParsedReport:
     """The last stage: template, year, placed cells, arithmetic checks and issues of one report."""
     template = _template(rows)
     year = decide_year(lines, template)
@@ -88,7 +96,7 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
         source=source, report_id=report_id_of(lines), encoding=encoding, source_format=source_format,
         lines=lines, title=title[1] if title else None, agency=agency,
         publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
-        rows=rows, facts=facts, narrative=narrative, checks=checks,
+        rows=rows, facts=facts, narrative=narrative, checks=checks, file_lines=file_lines,
         issues=[*_report_issues(encoding_confident, template, year), *agency_issues, *issues, *rule_issues],
     )
 
@@ -172,7 +180,8 @@ def to_json(report: ParsedReport) -> dict:
     for fact in report.facts:
         table = FACT_TABLES[fact.table]
         entry = {table.row_dim: fact.row, table.column_dim: fact.column, "value": _number(fact.value),
-                 "cell_status": fact.cell_status, "raw": fact.raw, "source_line": fact.source_line}
+                 "cell_status": fact.cell_status, "raw": fact.raw, "source_line": fact.source_line,
+                 "file_line": report.file_line(fact.source_line)}
         if fact.table == "active_disclosure":
             entry["unit"] = fact.unit
         facts[fact.table].append(entry)

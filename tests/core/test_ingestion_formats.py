@@ -6,6 +6,7 @@ must give the facts, year and template of its UTF-8 text original. A mixed raw f
 for every file with the right outcome.
 """
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from assets.core.reading import read_lines
 from assets.core.report import ParsedReport, parse_report
 from assets.core.tables import DETACHED, FoundRow
 from schemas.catalog import BLOCK_OF_ITEM, MEASURES, OUTCOMES, PROCEEDINGS, codes
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import FIXTURES, SAMPLE_DIR
 
 SAMPLES = sorted(SAMPLE_DIR.glob("*.txt"))
 TABLE_SECTIONS = ("active_disclosure", "applications", "review_litigation")
@@ -255,3 +256,24 @@ def test_mixed_folder_accounts_for_every_file(tmp_path):
     assert facts_of(entries["page.html"].report) == facts_of(original(third))
     assert entries["zz_copy_gb18030.txt"].record()["encoding"] == "gb18030"
 
+
+
+def test_html_facts_point_at_their_table_row_in_the_page_file():
+    """A page's rendered lines keep the file line they start on: a fact read from a pipe row points at
+    that row's <tr> in the HTML file, and its value is printed inside that <tr> … </tr>."""
+    path = FIXTURES / "devset" / "raw" / "020_shuyang_fgj_2023.html"
+    page = path.read_text(encoding="utf-8").split("\n")
+    report = parse_report(path.name, path.read_bytes())
+    placed = [f for f in report.facts if f.cell_status == "number"]
+    assert len(placed) == 75  # the other cells of the page are blank
+    for fact in placed:
+        line = report.file_line(fact.source_line)
+        assert page[line - 1].strip().startswith("<tr")
+        end = next(i for i in range(line - 1, len(page)) if "</tr>" in page[i])
+        row_text = re.sub(r"<[^>]+>", " ", " ".join(page[line - 1:end + 1]))
+        assert fact.raw in row_text.split(), (fact, line)
+
+
+def test_text_files_map_lines_one_to_one():
+    report = original(SAMPLES[0])
+    assert report.file_lines is None and report.file_line(7) == 7

@@ -57,9 +57,10 @@ ABBREVIATIONS = {
     "市监局": "市场监督管理局",
     "卫健局": "卫生健康局",
     "卫健委": "卫生健康委员会",
-    "政府办": "人民政府办公室",
-    "政府": "人民政府",
 }
+
+# Short forms of a government's name ending: 城关镇政府 and 城关镇人民政府 are one body.
+ENDING_FORMS = {"政府办公室": "人民政府办公室", "政府办": "人民政府办公室", "政府": "人民政府"}
 
 # Name endings that close an agency name found in running text (longest first).
 NAME_ENDINGS = tuple(sorted({e for k in AGENCY_KINDS for e in k.endings if len(e) > 1} | {"局", "厅", "委"},

@@ -10,7 +10,14 @@ comes from ``region.py``. What stays unknown or ambiguous is null, with an issue
 import re
 from dataclasses import dataclass
 
-from schemas.agencies import ABBREVIATIONS, AGENCY_KINDS, NAME_ENDINGS, NATIONAL_PREFIXES, OTHER_KIND
+from schemas.agencies import (
+    ABBREVIATIONS,
+    AGENCY_KINDS,
+    ENDING_FORMS,
+    NAME_ENDINGS,
+    NATIONAL_PREFIXES,
+    OTHER_KIND,
+)
 
 from .issues import Issue
 from .metadata import YEAR_PATTERN, find_title
@@ -117,8 +124,7 @@ def fullest_name(name: str, lines: list[str]) -> str:
     (滁州市南谯区经济和信息化局 for 南谯区经信局); ``name`` itself when the text has none fuller.
     Only lines naming ``name``'s own place (or its body's first characters) are searched."""
     own = resolve_region(name)
-    body = name[own.end:]
-    body = ABBREVIATIONS.get(body, body)
+    body = canonical_body(name[own.end:])
     anchor = name[:own.end][-3:] if own.end else body[:2]
     best = name
     for text in (compact(line) for line in lines if anchor in line):
@@ -179,8 +185,17 @@ def _admin_level(name: str, kind: str, region: Region) -> str | None:
     return "national" if name.startswith(NATIONAL_PREFIXES) else None
 
 
-def _agency_id(region: Region, body: str, full_name: str) -> str:
+def canonical_body(body: str) -> str:
+    """A body's name with its short forms expanded (经信局 → 经济和信息化局, 城关镇政府 → 城关镇人民政府)."""
     body = ABBREVIATIONS.get(body, body)
+    for short, full in ENDING_FORMS.items():
+        if body.endswith(short) and not body.endswith(full):
+            return body[:-len(short)] + full
+    return body
+
+
+def _agency_id(region: Region, body: str, full_name: str) -> str:
+    body = canonical_body(body)
     return f"{region.division_code}/{body}" if region.division_code else f"?/{full_name}"
 
 

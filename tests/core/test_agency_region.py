@@ -89,6 +89,14 @@ def test_agency_id_is_the_same_for_short_and_full_names():
     assert short.agency_id == full.agency_id == "341103/经济和信息化局"
 
 
+@pytest.mark.parametrize(("short", "full"), [("桃城区政府", "衡水市桃城区人民政府"),
+                                             ("南谯区乌衣镇政府", "南谯区乌衣镇人民政府"),
+                                             ("南谯区政府办", "滁州市南谯区人民政府办公室")])
+def test_government_name_endings_keep_one_agency_id(short, full):
+    ids = {identify_agency([f"{name}2021年政府信息公开工作年度报告"])[0].agency_id for name in (short, full)}
+    assert len(ids) == 1 and ids.pop().endswith("人民政府" if not short.endswith("办") else "人民政府办公室")
+
+
 def test_words_inside_a_body_name_are_not_read_as_places():
     """Regression: 安庆 (安庆市 without its suffix) inside 安庆矿区办事处 must not move the body to 安庆市."""
     assert resolve_region("铜陵市郊区安庆矿区办事处").division_code == "340711"

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: demo test ui lint score clean
+.PHONY: demo test ui lint score notebook clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: $(STAMP)  ## the whole test suite
 
 ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+notebook: $(STAMP)  ## run notebooks/explore.ipynb on the warehouse (after `make demo`); outputs in explore-executed.ipynb
+	$(BIN)/jupyter-execute notebooks/explore.ipynb --output=explore-executed
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

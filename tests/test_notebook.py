@@ -2,8 +2,8 @@
 the Parquet files (recomputed here with pyarrow, not with the notebook's code).
 
 Two warehouses: the demo (`make demo`: the five samples, where most answers are empty and the notebook must
-say so), and generated reports of 2020 and 2021 (benchmarks/generate_corpus.py), all trusted, one agency
-reporting in both years, so every answer has rows (the fixture checks that)."""
+say so), and generated reports of 2020 and 2021 (benchmarks/generate_corpus.py): one agency reporting in both
+years, every answer with rows (the fixture checks that), and one untrusted 表三 the filter must drop."""
 
 import base64
 import json
@@ -53,7 +53,7 @@ def _generated_raw(folder: Path) -> Path:
 
 @pytest.fixture(scope="module", params=["demo", "generated"])
 def warehouse(request, tmp_path_factory) -> Path:
-    """The warehouse `make demo` builds (or one of generated reports), in a temporary folder."""
+    """The warehouse `make demo` builds (or one built from generated reports), in a temporary folder."""
     root = tmp_path_factory.mktemp(request.param)
     raw = SAMPLE_DIR if request.param == "demo" else _generated_raw(root / "raw")
     with pytest.MonkeyPatch.context() as patch:

@@ -4,12 +4,11 @@ A reporting year is a label decided by parsing a report, not a time window, so t
 (see README, "Why static year partitions"). 2008 is the first year of these reports.
 """
 
-from datetime import date
-
 import dagster as dg
 
-FIRST_YEAR = 2008
-YEARS = dg.StaticPartitionsDefinition([str(y) for y in range(FIRST_YEAR, date.today().year + 1)])
+from schemas.catalog import reporting_years
+
+YEARS = dg.StaticPartitionsDefinition([str(y) for y in reporting_years()])
 
 # Cross-year assets (rollups) refresh after any year partition of what they read changes. Not plain
 # ``AutomationCondition.eager()``: its ``~any_deps_missing`` waits for *every* static year 2008 … now to

@@ -23,7 +23,7 @@ def _instance() -> dg.DagsterInstance:
 
 def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
                  progress: Callable[[str], None] = print) -> dict:
-    """Materialize everything for the given years (default: every year in the inventory)."""
+    """Materialize everything for the given years (default: every year with a report or already written)."""
     resources = build_resources(raw_dir, warehouse)
     definitions = [*ASSETS, *ASSET_CHECKS]
     instance = _instance()
@@ -39,14 +39,22 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
     progress(f"[1/3] inventory of {raw_dir}")
     materialize(["raw_file_inventory"])
     inventory = pd.read_parquet(Path(warehouse) / "raw_file_inventory.parquet")
-    found = sorted(int(y) for y in inventory.loc[inventory["outcome"] == "report", "year"].dropna().unique())
-    chosen = [y for y in found if years is None or y in years]
+    chosen = sorted(set(years)) if years else years_to_run(inventory, warehouse)
     for index, year in enumerate(chosen, start=1):
         progress(f"[2/3] year {year} ({index}/{len(chosen)})")
         materialize(YEAR_ASSETS, str(year))
     progress("[3/3] rollups")
     materialize(ROLLUP_ASSETS)
     return summarize(warehouse, inventory, chosen)
+
+
+def years_to_run(inventory: pd.DataFrame, warehouse: str) -> list[int]:
+    """Every year with a report, and every year already in the warehouse: a year whose reports were all
+    removed is rebuilt (empty), so its stale rows disappear."""
+    found = {int(y) for y in inventory.loc[inventory["outcome"] == "report", "year"].dropna().unique()}
+    written = {int(part.name.split("=", 1)[1]) for asset in YEAR_ASSETS
+               for part in (Path(warehouse) / asset).glob("year=*") if part.is_dir()}
+    return sorted(found | written)
 
 
 def summarize(warehouse: str, inventory: pd.DataFrame, years: list[int]) -> dict:

@@ -12,7 +12,18 @@ Matching is done on *normalized* text: ASCII parentheses and punctuation, no spa
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
+FIRST_YEAR = 2008  # the first year of these reports (the disclosure regulations took effect in May 2008)
+
+
+def reporting_years() -> range:
+    """The reporting years a report can belong to: 2008 … the current year (the year partitions)."""
+    return range(FIRST_YEAR, date.today().year + 1)
+
+
+# What became of a raw file (raw_file_inventory.outcome); every outcome but `report` comes with a reason.
+FILE_OUTCOMES = ("report", "duplicate", "not_a_report", "unreadable", "no_year", "year_out_of_range")
 TEMPLATES = ("2019", "2021", "pre2019", "unknown")
 CELL_STATUSES = ("number", "blank", "none_word", "dash", "missing", "unparseable")
 SEVERITIES = ("error", "warning", "info")

@@ -15,6 +15,8 @@ from schemas.catalog import (
     APPLICATION_ROWS,
     CELL_STATUSES,
     FACT_TABLES,
+    FILE_OUTCOMES,
+    FIRST_YEAR,
     ITEMS,
     MEASURES,
     NARRATIVE_MEASURES,
@@ -29,8 +31,6 @@ from schemas.catalog import (
 )
 from schemas.metrics import METRICS, OUTLIER_METRICS, RATES, TREND_METRICS
 from schemas.rules import RULES
-
-FIRST_YEAR = 2008
 
 
 class _Base(pa.DataFrameModel):
@@ -173,8 +173,7 @@ class RawFileInventory(_Base):
     report_id: Series[str] = pa.Field(nullable=True, description="Report id, null when no report was read.")
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, description="Reporting year detected, if any.")
     template: Series[str] = pa.Field(nullable=True, isin=list(TEMPLATES), description="Template generation.")
-    outcome: Series[str] = pa.Field(isin=["report", "duplicate", "not_a_report", "unreadable", "no_year"],
-                                    description="report | duplicate | not_a_report | unreadable | no_year.")
+    outcome: Series[str] = pa.Field(isin=list(FILE_OUTCOMES), description=" | ".join(FILE_OUTCOMES) + ".")
     reason: Series[str] = pa.Field(nullable=True, description="Why the file is not a report of a year.")
 
     class Config:
@@ -218,7 +217,8 @@ class DimReports(_ReportKeyed):
     errors: Series[int] = pa.Field(ge=0, description="Quality issues of severity error.")
     quality_score: Series[float] = pa.Field(ge=0, le=1, description=(
         "Share of template cells placed (not missing/unparseable), times 0.5 if any arithmetic rule fails."))
-    trusted: Series[bool] = pa.Field(description="No error-severity issue and no missing cell.")
+    trusted: Series[bool] = pa.Field(description="Every template table found, no error-severity issue and no "
+                                     "missing cell.")
     trusted_active_disclosure: Series[bool] = pa.Field(description=(
         "表二 found, every cell placed, no error-severity rule failed on it (rollups use 表二 figures then)."))
     trusted_applications: Series[bool] = pa.Field(description=(

@@ -128,7 +128,7 @@ def dim_record(report: ParsedReport, source_path: str) -> dict:
             "encoding": report.encoding, "source_format": report.source_format, "cells": cells,
             "cells_missing": missing, "errors": errors,
             "quality_score": placed_share * (0.5 if rule_failed else 1.0),
-            "trusted": cells > 0 and errors == 0 and missing == 0,
+            "trusted": errors == 0 and missing == 0 and {f.table for f in report.facts} == set(FACT_TABLES),
             **{f"trusted_{table}": table_trusted(report, table) for table in FACT_TABLES}}
 
 

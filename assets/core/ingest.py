@@ -1,13 +1,17 @@
 """The raw folder to an inventory: every file found, read or refused, each with its outcome.
 
 Belongs here: discovering files (never following a link out of the raw folder), refusing what is not
-text (empty, PDF, DOCX/ZIP, binary) with a clear reason, and marking duplicates (same normalized
-content, so the same report saved twice under different names or encodings is one report).
+one text report (empty, PDF, DOCX/ZIP, binary, too large) with a clear reason, saying why a text is not
+a report of a year (no report, traditional characters, no year, a year without a partition), and
+marking duplicates (same normalized content, so the same report saved twice under different names or
+encodings is one report).
 """
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from schemas.catalog import reporting_years
 
 from .report import ParsedReport, parse_report
 from .text import utf16_without_bom
@@ -15,6 +19,13 @@ from .text import utf16_without_bom
 _SIGNATURES = ((b"%PDF", "PDF document: convert it to text first"),
                (b"PK\x03\x04", "ZIP container (DOCX/XLSX?): convert it to text first"),
                (b"\xd0\xcf\x11\xe0", "OLE document (DOC/XLS?): convert it to text first"))
+# The largest real report seen (an HTML page with its chrome) is 111 KB. A file 180 times that is a dump,
+# a log or a crawl artefact, and parsing it would take the better part of a minute.
+MAX_BYTES = 20 * 2**20
+# Characters of the template's own words (公開, 報告, 申請, 處理, 總計, 規章, 許可, 復議, 訴訟 ...) in their
+# traditional and simplified forms: a report printed in 繁體 matches none of the catalog's labels.
+_TRADITIONAL = frozenset("開報請處總計規許議訴訟辦結轉數")
+_SIMPLIFIED = frozenset("开报请处总计规许议诉讼办结转数")
 
 
 @dataclass
@@ -55,6 +66,8 @@ def refusal(data: bytes) -> str | None:
     """Why these bytes are not a text report, or None when they may be one."""
     if not data.strip():
         return "empty file"
+    if len(data) > MAX_BYTES:
+        return f"file too large for one report ({len(data):,} bytes, limit {MAX_BYTES:,})"
     for signature, reason in _SIGNATURES:
         if data.startswith(signature):
             return reason
@@ -71,13 +84,33 @@ def read_entry(source_path: str, data: bytes) -> InventoryEntry:
     if reason is not None:
         return InventoryEntry(source_path, digest, len(data), "unreadable", reason)
     report = parse_report(source_path, data)
-    if not report.facts and not report.sections and report.title is None:
-        outcome, reason = "not_a_report", "no report title, no section heading and no template table"
-    elif report.year.year is None:
-        outcome, reason = "no_year", "no reporting year in title, statistics period or body"
-    else:
-        outcome, reason = "report", None
+    outcome, reason = classify(report)
     return InventoryEntry(source_path, digest, len(data), outcome, reason, report)
+
+
+def classify(report: ParsedReport) -> tuple[str, str | None]:
+    """The outcome of a parsed text, and why it is not a report of a year (None when it is)."""
+    years = reporting_years()
+    if not report.facts and not report.sections and report.title is None:
+        if is_traditional(report.lines):
+            return "not_a_report", ("written in traditional characters (繁體): the template's labels are "
+                                    "read in simplified characters, convert the file first")
+        return "not_a_report", "no report title, no section heading and no template table"
+    if report.year.year is None:
+        return "no_year", "no reporting year in title, statistics period or body"
+    if report.year.year not in years:
+        return "year_out_of_range", (f"reporting year {report.year.year} has no partition "
+                                     f"({years.start}–{years.stop - 1})")
+    return "report", None
+
+
+def is_traditional(lines: list[str]) -> bool:
+    """Whether the template's words are printed mostly in traditional characters."""
+    traditional = simplified = 0
+    for line in lines:
+        traditional += sum(ch in _TRADITIONAL for ch in line)
+        simplified += sum(ch in _SIMPLIFIED for ch in line)
+    return traditional >= 10 and traditional > simplified
 
 
 def build_inventory(root: Path) -> list[InventoryEntry]:

@@ -19,6 +19,7 @@ from .quality import Check, check_report
 from .reading import read_lines
 from .sections import Section, find_sections
 from .tables import (
+    DETACHED,
     Fact,
     FoundRow,
     missing_rows,
@@ -137,15 +138,13 @@ def _place(rows: list[FoundRow]) -> tuple[list[Fact], list[Issue]]:
         generation = "2021" if any(r.row.startswith("other_") and r.row != "other_handling"
                                    for r in application_rows) else "2019"
         rows = rows + missing_rows(application_rows, generation)
-    seen: set[tuple[str, str]] = set()
+    first: dict[tuple[str, str], FoundRow] = {}
     for row in rows:
         key = (row.table, row.row)
-        if key in seen:
-            issues.append(Issue("missing_cells", "warning",
-                                f"{row.table} row {row.row} appears again at line {row.line}; first kept",
-                                table=row.table, row=row.row))
+        if key in first and row.row != DETACHED:  # detached values are listed, never placed
+            issues.append(_repeated_row(first[key], row))
             continue
-        seen.add(key)
+        first[key] = row
         placed, row_issues = place_row(row)
         facts.extend(placed)
         issues.extend(row_issues)
@@ -154,6 +153,19 @@ def _place(rows: list[FoundRow]) -> tuple[list[Fact], list[Issue]]:
         if table not in found_tables:
             issues.append(Issue("missing_cells", "warning", f"table {table} not found", table=table))
     return facts, issues
+
+
+def _repeated_row(kept: FoundRow, again: FoundRow) -> Issue:
+    """A template row printed twice: harmless when both copies agree, an error when they do not (the
+    report contradicts itself, so none of its copies can be trusted)."""
+    kept_values, again_values = [t.text for t in kept.values], [t.text for t in again.values]
+    where = f"{again.table} row {again.row} appears again at line {again.line}"
+    if kept_values == again_values:
+        return Issue("missing_cells", "warning", f"{where} with the same values; first kept",
+                     table=again.table, row=again.row)
+    return Issue("missing_cells", "error", f"{where} with other values; first kept (line {kept.line})",
+                 table=again.table, row=again.row, expected=" ".join(kept_values) or None,
+                 found=" ".join(again_values) or None)
 
 
 def _report_issues(confident: bool, template: str, year: YearDecision) -> list[Issue]:

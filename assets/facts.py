@@ -63,7 +63,7 @@ def normalize_tables(context: dg.AssetExecutionContext, raw_reports: pd.DataFram
         report = assemble(raw.source_path, raw.text.split("\n"),
                           sections_from_frame(sections.get(raw.report_id, report_sections.iloc[0:0])),
                           rows_from_frame(tables.get(raw.report_id, report_tables.iloc[0:0])), raw.encoding,
-                          source_format=raw.source_format)
+                          source_format=raw.source_format, encoding_confident=bool(raw.encoding_confident))
         if report.year.year != year:
             raise dg.Failure(f"{raw.source_path}: parsed as {report.year.year} but inventoried for {year}")
         reports.append(report)

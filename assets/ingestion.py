@@ -43,7 +43,8 @@ def raw_reports(context: dg.AssetExecutionContext, raw_dir: RawDirectory,
     for entry in chosen.itertuples(index=False):
         read = read_lines(entry.source_path, (raw_dir.root() / entry.source_path).read_bytes())
         records.append({"report_id": entry.report_id, "year": year, "source_path": entry.source_path,
-                        "sha256": entry.sha256, "encoding": read.encoding, "source_format": read.source_format,
+                        "sha256": entry.sha256, "encoding": read.encoding, "encoding_confident": read.confident,
+                        "source_format": read.source_format,
                         "text": "\n".join(read.lines)})
     frame = validated(RawReports, pd.DataFrame.from_records(records, columns=list(RawReports.to_schema().columns)))
     context.add_output_metadata({"reports": len(frame)})

@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from assets.core.ingest import YEAR_OUTCOMES
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, ROLLUP_ASSETS, YEAR_ASSETS, build_resources
 
@@ -49,9 +50,9 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
 
 
 def years_to_run(inventory: pd.DataFrame, warehouse: str) -> list[int]:
-    """Every year with a report, and every year already in the warehouse: a year whose reports were all
-    removed is rebuilt (empty), so its stale rows disappear."""
-    found = {int(y) for y in inventory.loc[inventory["outcome"] == "report", "year"].dropna().unique()}
+    """Every year a file belongs to, and every year already in the warehouse: a year whose reports were
+    all removed is rebuilt (empty), so its stale rows disappear."""
+    found = {int(y) for y in inventory.loc[inventory["outcome"].isin(YEAR_OUTCOMES), "year"].dropna().unique()}
     written = {int(part.name.split("=", 1)[1]) for asset in YEAR_ASSETS
                for part in (Path(warehouse) / asset).glob("year=*") if part.is_dir()}
     return sorted(found | written)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from assets.core.ingest import discover, read_entry
+from assets.core.ingest import YEAR_OUTCOMES, discover, read_entry
 from assets.partitions import YEARS
 from assets.resources import RawDirectory
 
@@ -72,7 +72,7 @@ def scan_raw_dir(root: Path, previous: dict[str, FileState], max_parsed: int = M
             continue
         parsed += 1
         entry = read_entry(name, data)
-        year = entry.report.year.year if entry.outcome == "report" and entry.report is not None else None
+        year = entry.report.year.year if entry.outcome in YEAR_OUTCOMES and entry.report is not None else None
         scan.files[name] = [stat.st_size, stat.st_mtime_ns, digest, year]
         scan.changed_paths.append(name)
         scan.years.update(y for y in (year, old[3] if old else None) if y is not None)

@@ -156,6 +156,8 @@ class RawReports(_ReportKeyed):
     source_path: Series[str] = pa.Field(description="Path relative to the raw directory.")
     sha256: Series[str] = pa.Field(str_length=64, description="sha256 of the raw file's bytes.")
     encoding: Series[str] = pa.Field(description="Encoding the file was decoded with.")
+    encoding_confident: Series[bool] = pa.Field(description="False when the encoding detector was not "
+                                                "confident (the report gets a low_confidence_encoding issue).")
     source_format: Series[str] = pa.Field(isin=["text", "html"], description="text | html.")
     text: Series[str] = pa.Field(description="Normalized text, lines joined with \\n.")
 

@@ -16,6 +16,9 @@ from schemas.catalog import reporting_years
 from .report import ParsedReport, parse_report
 from .text import utf16_without_bom
 
+# Files of these outcomes belong to a year partition: reports, and texts that are no report (recorded in
+# that year's quality_issues). Duplicates are decided later and follow their original's year.
+YEAR_OUTCOMES = ("report", "not_a_report")
 _SIGNATURES = ((b"%PDF", "PDF document: convert it to text first"),
                (b"PK\x03\x04", "ZIP container (DOCX/XLSX?): convert it to text first"),
                (b"\xd0\xcf\x11\xe0", "OLE document (DOC/XLS?): convert it to text first"))
@@ -92,6 +95,8 @@ def classify(report: ParsedReport) -> tuple[str, str | None]:
     """The outcome of a parsed text, and why it is not a report of a year (None when it is)."""
     years = reporting_years()
     if not report.facts and not report.sections and report.title is None:
+        if not any(line.strip() for line in report.lines):
+            return "not_a_report", "no text: only spaces, BOMs or line breaks"
         if is_traditional(report.lines):
             return "not_a_report", ("written in traditional characters (繁體): the template's labels are "
                                     "read in simplified characters, convert the file first")

@@ -214,24 +214,45 @@ def _layout_contradicts(row: FoundRow, filled_per_line: Counter) -> bool:
 
 
 def read_review_litigation(tokens: list[Token]) -> list[FoundRow]:
-    """表四: one row of 15 cells, after the last header word (行政复议 … 总计)."""
-    last_header = -1
-    for index, token in enumerate(tokens):
-        label = compact(token.text)
-        if not token.is_value and len(label) <= _MAX_HEADER and any(k in label for k in REVIEW_HEADER_KEYS):
-            last_header = index
-    if last_header < 0:
-        return []
+    """表四: one row of 15 cells, after the last header word (行政复议 … 总计). A table printed twice
+    gives one row per copy, so placement keeps the first and says whether the copies agree."""
     columns = tuple(f"{p}/{o}" for p in codes(PROCEEDINGS) for o in codes(OUTCOMES))
-    row = FoundRow("review_litigation", "*", tokens[last_header].text, tokens[last_header].line,
-                   columns=columns)
+    rows = [_review_row(copy, columns) for copy in _review_copies(tokens, len(columns))]
+    found = [row for row in rows if row is not None and row.values]
+    return found or [row for row in rows[:1] if row is not None]
+
+
+def _is_review_header(token: Token) -> bool:
+    label = compact(token.text)
+    return not token.is_value and len(label) <= _MAX_HEADER and any(k in label for k in REVIEW_HEADER_KEYS)
+
+
+def _review_copies(tokens: list[Token], width: int) -> list[list[Token]]:
+    """The tokens split where a header word follows a full row of values: one list per copy of the table."""
+    copies, start, values = [], 0, 0
+    for index, token in enumerate(tokens):
+        if _is_review_header(token):
+            if values >= width:
+                copies.append(tokens[start:index])
+                start = index
+            values = 0
+        elif token.is_value:
+            values += 1
+    return [*copies, tokens[start:]]
+
+
+def _review_row(tokens: list[Token], columns: tuple[str, ...]) -> FoundRow | None:
+    last_header = max((i for i, token in enumerate(tokens) if _is_review_header(token)), default=-1)
+    if last_header < 0:
+        return None
+    row = FoundRow("review_litigation", "*", tokens[last_header].text, tokens[last_header].line, columns=columns)
     for token in tokens[last_header + 1:]:
         if not token.is_value:
             if _filled(row):
                 break
             continue
         row.values.append(token)
-    return [row]
+    return row
 
 
 def read_active_disclosure(tokens: list[Token]) -> list[FoundRow]:
@@ -339,6 +360,6 @@ def missing_rows(rows: list[FoundRow], generation: str) -> list[FoundRow]:
         present.update(APPLICATION_ROW_GROUPS["other_sub"])
     if present & set(APPLICATION_ROW_GROUPS["other_sub"]):
         present.add("other_handling")
-    line = next((r.line for r in reversed(rows) if r.row != DETACHED), 0)
+    line = next((r.line for r in reversed(rows) if r.row != DETACHED), rows[-1].line)  # a line of the table
     return [FoundRow("applications", code, "", line, columns=tuple(codes(APPLICANTS)))
             for code in APPLICATION_ROWS_BY_GENERATION[generation] if code not in present]

@@ -201,16 +201,28 @@ def _layout_contradicts(row: FoundRow, filled_per_line: Counter) -> bool:
     takes part of a multi-cell line; or the label is in doubt (it follows a row label left empty, or an
     unreadable enumerated label stands between it and its values, as when PDF-to-Markdown conversions
     stack labels above detached value rows) and its values come as multi-cell lines not on its line.
-    With one cell per line, reading order is trusted: a row left empty is a row whose blanks were dropped.
+    With one cell per line, reading order is trusted (a row left empty is a row whose blanks were
+    dropped) as long as the cells come at an even pace: a cell line lost from the middle of a row makes
+    it take the next row's padding, which shows as an uneven gap.
     """
     per_line = Counter(t.line for t in row.values if t.text)
     inline = row.line in per_line
+    if _uneven_cell_lines(row):
+        return True
     rows_are_lines = any(filled_per_line[line] > 1 for line in per_line)
     if row.label_in_doubt and not inline and rows_are_lines:
         return True
     if len({t.line for t in row.values}) > 1 and any(n > 1 for n in per_line.values()):
         return True
     return any(n < filled_per_line[line] for line, n in per_line.items() if filled_per_line[line] > 1)
+
+
+def _uneven_cell_lines(row: FoundRow) -> bool:
+    """One cell per line, but not every cell the same number of lines after the one before."""
+    lines = [t.line for t in row.values]
+    if len(lines) < 3 or len(set(lines)) < len(lines) or row.line in lines:
+        return False
+    return len({b - a for a, b in zip(lines, lines[1:], strict=False)}) > 1
 
 
 def read_review_litigation(tokens: list[Token]) -> list[FoundRow]:

@@ -417,3 +417,19 @@ def test_table_of_only_detached_values_does_not_fail_the_year():
     assert {r.row for r in report.rows if r.table == "applications"} == {"detached"}
     assert all(f.source_line is None or f.source_line >= 1 for f in report.facts)
     FactApplications.validate(fact_frame([report], "applications"))
+
+
+def test_lost_blank_cell_line_does_not_shift_the_row():
+    """Regression (lost_cell_line_shifted_values), found by test_properties: with one cell per line, a row
+    whose blank cell line was lost took the next row's padding as its 7th cell, so its total '0' was
+    placed as other_org and total read blank. Now the uneven pace of its cell lines leaves it unplaced."""
+    base = original(1)
+    cell = next(f for f in base.facts if (f.row, f.column) == ("denied_law_enforcement_file", "other_org"))
+    assert cell.cell_status == "blank"
+    lines = sample_text(1).split("\n")
+    del lines[cell.source_line - 1]
+    report = parse_report("lost.txt", "\n".join(lines).encode("utf-8"))
+    assert wrong_numbers(report, base) == []
+    row = {f.column: f.cell_status for f in report.facts if f.row == "denied_law_enforcement_file"}
+    assert set(row.values()) == {"missing"}
+    assert any(i.rule == "missing_cells" for i in report.issues if i.table == "applications")

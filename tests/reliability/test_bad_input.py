@@ -130,23 +130,27 @@ def test_mixed_encodings_flag_the_encoding_and_place_no_wrong_number(index):
     assert wrong_numbers(report, base) == [] and unsupported_numbers(report) == []
 
 
-def truncated(index: int, table: str) -> str | None:
-    """The sample cut just before the middle cell line of ``table`` (None when the table has no cells)."""
-    lines = sorted(f.source_line for f in original(index).facts
-                   if f.table == table and f.cell_status != "missing" and f.source_line)
-    if not lines:
-        return None
+def cell_lines(index: int, table: str) -> list[int]:
+    return sorted(f.source_line for f in original(index).facts
+                  if f.table == table and f.cell_status != "missing" and f.source_line)
+
+
+def truncated(index: int, table: str) -> str:
+    """The sample cut just before the middle cell line of ``table``."""
+    lines = cell_lines(index, table)
     return "\n".join(sample_text(index).split("\n")[: lines[len(lines) // 2] - 1])
 
 
-@pytest.mark.parametrize("table", TABLES)
-@pytest.mark.parametrize("index", INDICES)
+# every (sample, table) whose table has placed cells to cut through (samples 000 and 004 place no 表三
+# cell, samples 002 and 004 no 表四 cell: their rows are short already)
+CUTS = [(index, table) for index in INDICES for table in TABLES if cell_lines(index, table)]
+
+
+@pytest.mark.parametrize(("index", "table"), CUTS)
 def test_report_cut_mid_table_is_flagged_untrusted_and_keeps_only_true_numbers(index, table):
     from assets.core.frames import dim_record
 
     text = truncated(index, table)
-    if text is None:
-        pytest.skip(f"sample {index} prints no cell in {table}")
     base = original(index)
     entry = read_entry("cut.txt", text.encode("utf-8"))
     report = entry.report

@@ -103,18 +103,27 @@ def test_pdf_and_office_documents_are_unreadable(name, data, reason):
     assert (entry.outcome, entry.reason) == ("unreadable", reason)
 
 
-def test_50_mb_text_file_is_refused_with_its_size(tmp_path):
-    """Regression (file_over_20_mb_was_parsed): a 50 MB text took ~40 s to parse as one 'report'."""
+def write_50_mb(path) -> None:
+    """Sample 002 repeated to just over 50 MiB, written in blocks (never held twice in memory)."""
     block = sample_text(2).encode("utf-8")
-    path = tmp_path / "dump.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
         for _ in range(50 * 2**20 // len(block) + 1):
             out.write(block)
+
+
+def too_large(size: int) -> str:
+    return f"file too large for one report ({size:,} bytes, limit {MAX_BYTES:,})"
+
+
+def test_50_mb_text_file_is_refused_with_its_size(tmp_path):
+    """Regression (file_over_20_mb_was_parsed): a 50 MB text took ~40 s to parse as one 'report'."""
+    path = tmp_path / "dump.txt"
+    write_50_mb(path)
     data = path.read_bytes()
     assert len(data) > 50 * 2**20
     entry = read_entry(path.name, data)
-    assert (entry.outcome, entry.reason) == (
-        "unreadable", f"file too large for one report ({len(data):,} bytes, limit {MAX_BYTES:,})")
+    assert (entry.outcome, entry.reason) == ("unreadable", too_large(len(data)))
     assert entry.bytes == len(data) and len(entry.sha256) == 64
 
 
@@ -266,15 +275,19 @@ def test_html_report_in_pre_keeps_its_lines():
     assert report.lines == original(1).lines
 
 
-def test_extremely_long_line_in_the_prose_changes_nothing():
-    """A 2 MB line (a minified blob pasted into the overview) with digits, years and table words."""
+def with_long_line(index: int) -> str:
+    """The sample with a 2 MB line (a minified blob pasted into the overview): digits, years, table words."""
     rng = random.Random(7)
     blob = "".join(rng.choice(["2019年", "总计", "12", "|", "\t", "收到申请", "件", "无", " "]) for _ in range(600_000))
-    lines = sample_text(2).split("\n")
-    overview = next(s for s in original(2).sections if s.kind == "overview")
-    lines.insert(overview.start_line, blob)
-    report = parse_report("long.txt", "\n".join(lines).encode("utf-8"))
     assert len(blob.encode("utf-8")) > 2 * 10**6
+    lines = sample_text(index).split("\n")
+    overview = next(s for s in original(index).sections if s.kind == "overview")
+    lines.insert(overview.start_line, blob)
+    return "\n".join(lines)
+
+
+def test_extremely_long_line_in_the_prose_changes_nothing():
+    report = parse_report("long.txt", with_long_line(2).encode("utf-8"))
     base = original(2)
     assert {k: v for k, v in facts_by_cell(report).items()} == facts_by_cell(base)
     assert unsupported_numbers(report) == []
@@ -337,6 +350,7 @@ def hostile_folder(raw) -> dict[str, tuple[str, str | None]]:
         "bad/cut.txt": (truncated(1, "applications").encode("utf-8"), ("report", None)),
         "bad/shuffled.txt": (shuffled_tables(sample_text(4)).encode("utf-8"), ("report", None)),
         "bad/twice.txt": (conflicting_copy(sample_text(2), "applications").encode("utf-8"), ("report", None)),
+        "bad/long.txt": (with_long_line(2).encode("utf-8"), ("report", None)),
         "bad/page.html": (hostile_page(sample_text(0).replace("南谯区", "来安县")).encode("utf-8"), ("report", None)),
         "bad/copy.txt": (sample_text(1).encode("gb18030"), ("duplicate", f"same report as {SAMPLES[1].name}")),
         "bad/繁體.txt": (sample_text(3).translate(TRADITIONAL).encode("utf-8"), ("not_a_report", TRADITIONAL_REASON)),
@@ -349,6 +363,8 @@ def hostile_folder(raw) -> dict[str, tuple[str, str | None]]:
     for path, (data, outcome) in cases.items():
         write(raw, path, data)
         expected[path] = outcome
+    write_50_mb(raw / "bad/dump.txt")
+    expected["bad/dump.txt"] = ("unreadable", too_large((raw / "bad/dump.txt").stat().st_size))
     write(raw, "bad/future.txt", future_text())
     expected["bad/future.txt"] = ("year_out_of_range", None)  # reason checked by prefix
     return expected
@@ -389,7 +405,7 @@ def test_hostile_folder_bad_files_of_a_year_are_quality_issues(hostile_run):
     twice = issues[(issues["source_path"] == "bad/twice.txt") & (issues["severity"] == "error")]
     assert set(twice["table"]) == {"applications"}
     # no year, or no partition for it: only the inventory can hold them
-    assert not {"bad/empty.txt", "bad/scan.bin", "bad/report.pdf", "bad/report.docx", "bad/readme.txt",
+    assert not {"bad/dump.txt", "bad/empty.txt", "bad/scan.bin", "bad/report.pdf", "bad/report.docx", "bad/readme.txt",
                 "bad/no_year.txt", "bad/future.txt"} & set(by_file)
 
 
@@ -397,15 +413,18 @@ def test_hostile_folder_good_reports_materialize_as_if_alone(hostile_run):
     _, warehouse, _, summary = hostile_run
     dim = pd.read_parquet(warehouse / "dim_reports").set_index("source_path")
     assert sorted(dim.index) == sorted([s.name for s in SAMPLES] + [
-        "bad/cut.txt", "bad/mixed.txt", "bad/page.html", "bad/shuffled.txt", "bad/twice.txt"])
+        "bad/cut.txt", "bad/long.txt", "bad/mixed.txt", "bad/page.html", "bad/shuffled.txt", "bad/twice.txt"])
     assert summary["years"] == [2018, 2020, 2021]  # 2018: only the 繁體 copy's not_a_report record
     facts = pd.concat([pd.read_parquet(warehouse / t) for t in
                        ("fact_active_disclosure", "fact_applications", "fact_review_litigation")])
-    for index, sample in enumerate(SAMPLES):
+    same_cells = {sample.name: index for index, sample in enumerate(SAMPLES)} | {"bad/long.txt": 2,
+                                                                                  "bad/page.html": 0}
+    for path, index in same_cells.items():
         base = original(index)
-        mine = facts[facts["report_id"] == dim.loc[sample.name, "report_id"]]
-        assert len(mine) == len(base.facts)
-        assert int((mine["cell_status"] == "number").sum()) == numbers(base)
+        mine = facts[facts["report_id"] == dim.loc[path, "report_id"]]
+        assert len(mine) == len(base.facts), path
+        assert sorted(mine.loc[mine["cell_status"] == "number", "value"]) == sorted(
+            f.value for f in base.facts if f.cell_status == "number"), path
     untrusted = set(dim.index[~dim["trusted"]])
     assert {"bad/cut.txt", "bad/twice.txt", "bad/mixed.txt"} <= untrusted
 

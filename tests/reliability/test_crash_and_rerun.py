@@ -193,3 +193,20 @@ def test_year_whose_reports_were_all_removed_is_emptied(reruns):
         assert f"{name}/year=2020/part-0.parquet" in after["bytes"]  # rewritten empty, still readable
     rollup = after["frames"]["rollup_applications"]
     assert rollup["year"].tolist() == [2021]
+
+
+def test_readers_ignore_a_leftover_temporary_file(tmp_path):
+    """What a killed run leaves (a half-written ``.part-0.parquet.<id>.tmp``) is invisible to the readers
+    the README documents: pandas on the asset folder and DuckDB on ``*/*.parquet``."""
+    asset = tmp_path / "fact_applications"
+    (asset / "year=2021").mkdir(parents=True)
+    pd.DataFrame({"report_id": ["a", "b"], "value": [1.0, 2.0]}).to_parquet(asset / "year=2021" / "part-0.parquet")
+    whole = (asset / "year=2021" / "part-0.parquet").read_bytes()
+    (asset / "year=2021" / ".part-0.parquet.0123abcd.tmp").write_bytes(whole[: len(whole) // 2])
+    (asset / "year=2020").mkdir()
+    (asset / "year=2020" / ".part-0.parquet.4567cdef.tmp").write_bytes(b"PAR1\x00garbage")
+    frame = pd.read_parquet(asset)
+    assert frame["report_id"].tolist() == ["a", "b"] and set(frame["year"].astype(int)) == {2021}
+    rows = duckdb.sql(f"select year, report_id from read_parquet('{asset}/*/*.parquet', hive_partitioning=true) "
+                      "order by 2").fetchall()
+    assert rows == [(2021, "a"), (2021, "b")]

@@ -456,3 +456,17 @@ def test_lost_blank_cell_line_does_not_shift_the_row():
     row = {f.column: f.cell_status for f in report.facts if f.row == "denied_law_enforcement_file"}
     assert set(row.values()) == {"missing"}
     assert any(i.rule == "missing_cells" for i in report.issues if i.table == "applications")
+
+
+def test_sensor_touches_the_year_of_a_bad_file_of_a_year_and_no_other(tmp_path):
+    """A 繁體 copy (not_a_report of 2018) is a finding of 2018, so the raw-folder sensor asks for 2018;
+    a PDF, a 2041 report and a text without a year have no partition to ask for."""
+    from orchestration.sensors import scan_raw_dir
+
+    write(tmp_path, "繁體.txt", sample_text(3).translate(TRADITIONAL))
+    write(tmp_path, "report.pdf", b"%PDF-1.4\n")
+    write(tmp_path, "future.txt", future_text())
+    write(tmp_path, "no_year.txt", re.sub(r"20\d\d", "", sample_text(1)))
+    scan = scan_raw_dir(tmp_path, {})
+    assert scan.years == {2018}
+    assert sorted(scan.changed_paths) == ["future.txt", "no_year.txt", "report.pdf", "繁體.txt"]

@@ -2,7 +2,6 @@
 accounting of inventoried files."""
 
 import dagster as dg
-import duckdb
 import pandas as pd
 
 from schemas.tables import ActiveDisclosureContinuity, CarryOverContinuity
@@ -42,7 +41,7 @@ def carry_over_continuity(warehouse: Warehouse):
     """One row per agency × consecutive pair of materialized years: 四、结转下年度继续办理 of year Y
     against 二、上年结转 of Y+1 (表三 total column); status holds, fails or not_computable."""
     query = _SQL.format(dim=warehouse.glob("dim_reports"), apps=warehouse.glob("fact_applications"))
-    yield from _results(validated(CarryOverContinuity, duckdb.sql(query).df()), "carry_over_continuous")
+    yield from _results(validated(CarryOverContinuity, warehouse.query(query)), "carry_over_continuous")
 
 
 def _results(frame: pd.DataFrame, check_name: str):
@@ -97,7 +96,7 @@ def active_disclosure_continuity(warehouse: Warehouse):
     """One row per agency × consecutive year pair × 表二 item with a computable template relation
     (rule active_disclosure_relation): in_force (2021) or previous_year_count (2019), holds or fails."""
     query = _DISCLOSURE_SQL.format(dim=warehouse.glob("dim_reports"), facts=warehouse.glob("fact_active_disclosure"))
-    yield from _results(validated(ActiveDisclosureContinuity, duckdb.sql(query).df()), "active_disclosure_relation")
+    yield from _results(validated(ActiveDisclosureContinuity, warehouse.query(query)), "active_disclosure_relation")
 
 
 def accounted_for(inventory: pd.DataFrame, dim_reports: pd.DataFrame, quality_issues: pd.DataFrame,

@@ -1,5 +1,9 @@
 """Resource types the assets ask for: where raw reports are read and where the warehouse is.
 
+Both are locations, not just folders: a plain path, ``file:///abs/path``, or any fsspec URL such as
+``s3://bucket/prefix`` or ``gs://bucket/prefix`` (the protocol's package installed: ``s3fs`` comes with
+the ``[s3]`` extra). Credentials and endpoints come from that library's usual environment
+(``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL``, ...), so moving to object storage is configuration only.
 Only the types live here; ``orchestration/definitions.py`` builds them from the environment
 (``GOVREPORTS_RAW_DIR``, ``GOVREPORTS_WAREHOUSE``).
 """
@@ -7,15 +11,32 @@ Only the types live here; ``orchestration/definitions.py`` builds them from the 
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import pandas as pd
+from upath import UPath
+
+LOCAL_PROTOCOLS = ("", "file", "local")
+
+
+def storage_path(location: str) -> UPath:
+    """A location as a UPath: local ones (plain or ``file://``) absolute with links resolved, others as given."""
+    path = UPath(location)
+    if path.protocol in LOCAL_PROTOCOLS:
+        return UPath(Path(path.path).resolve())
+    return path
+
+
+def is_local(path: UPath) -> bool:
+    return path.protocol in LOCAL_PROTOCOLS
 
 
 class RawDirectory(dg.ConfigurableResource):
-    """The folder of downloaded reports (any depth; links out of it are not followed)."""
+    """The folder of downloaded reports (any depth; local links out of it are not followed)."""
 
     path: str
 
-    def root(self) -> Path:
-        return Path(self.path).resolve()
+    def root(self) -> UPath:
+        return storage_path(self.path)
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -23,6 +44,18 @@ class Warehouse(dg.ConfigurableResource):
 
     path: str
 
+    def root(self) -> UPath:
+        return storage_path(self.path)
+
     def glob(self, asset: str) -> str:
-        """A DuckDB glob over every year partition of a partitioned asset."""
-        return f"{Path(self.path).resolve() / asset}/*/*.parquet"
+        """A DuckDB glob over every year partition of a partitioned asset (a URL unless local)."""
+        return f"{self.root() / asset}/*/*.parquet"
+
+    def query(self, sql: str) -> pd.DataFrame:
+        """Run DuckDB SQL that reads :meth:`glob` paths, on a fresh connection. For object storage the
+        warehouse's fsspec filesystem is registered with it (DuckDB's httpfs would be downloaded at first use)."""
+        root = self.root()
+        with duckdb.connect() as connection:
+            if not is_local(root):
+                connection.register_filesystem(root.fs)
+            return connection.sql(sql).df()

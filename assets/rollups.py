@@ -3,7 +3,6 @@ per template generation, per agency, per region, trends across years with rankin
 The SQL and the pandas steps are in ``core/rollups.py``; the figures are declared in ``schemas/metrics.py``."""
 
 import dagster as dg
-import duckdb
 import pandas as pd
 
 from schemas.metrics import OUTLIER_METRICS, TREND_METRICS
@@ -42,7 +41,7 @@ def rollup_applications(context: dg.AssetExecutionContext, warehouse: Warehouse)
     totals (received, handled, disclosed) over trusted reports, with disclosure_rate = disclosed /
     handled_total (null when nothing was handled)."""
     query = _SQL.format(dim=warehouse.glob("dim_reports"), apps=warehouse.glob("fact_applications"))
-    frame = duckdb.sql(query).df()
+    frame = warehouse.query(query)
     frame["disclosure_rate"] = (frame["disclosed"] / frame["handled_total"]).where(frame["handled_total"] > 0)
     frame = validated(RollupApplications, frame)
     context.add_output_metadata({"preview": dg.MetadataValue.md(frame.head(10).to_markdown(index=False))})

@@ -13,6 +13,8 @@ import dagster as dg
 import pandas as pd
 from upath import UPath
 
+from assets.resources import storage_path
+
 PARTITION_COLUMN = "year"
 
 
@@ -27,11 +29,11 @@ class HiveParquetIOManager(dg.UPathIOManager):
             obj = obj.drop(columns=[PARTITION_COLUMN], errors="ignore")
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        obj.to_parquet(temporary, index=False)
+        obj.to_parquet(temporary.path, filesystem=temporary.fs, index=False)  # any fsspec location
         temporary.rename(path)
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame:
-        frame = pd.read_parquet(path)
+        frame = pd.read_parquet(path.path, filesystem=path.fs)
         if context.has_asset_partitions:
             frame[PARTITION_COLUMN] = int(path.parent.name.split("=", 1)[1])
         return frame
@@ -41,9 +43,9 @@ class HiveParquetIOManager(dg.UPathIOManager):
 
 
 class WarehouseIOManager(dg.ConfigurableIOManagerFactory):
-    """Hive-partitioned Parquet under ``root`` (GOVREPORTS_WAREHOUSE)."""
+    """Hive-partitioned Parquet under ``root`` (GOVREPORTS_WAREHOUSE): a folder or an fsspec URL (``s3://...``)."""
 
     root: str
 
     def create_io_manager(self, context) -> HiveParquetIOManager:
-        return HiveParquetIOManager(base_path=UPath(self.root).absolute())
+        return HiveParquetIOManager(base_path=storage_path(self.root))

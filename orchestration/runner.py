@@ -6,12 +6,13 @@ DAGSTER_HOME set the runs are recorded in that instance, so ``make ui`` shows th
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+from upath import UPath
 
 from assets.core.ingest import YEAR_OUTCOMES
+from assets.resources import storage_path
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, ROLLUP_ASSETS, YEAR_ASSETS, build_resources
 
@@ -39,7 +40,7 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
 
     progress(f"[1/3] inventory of {raw_dir}")
     materialize(["raw_file_inventory"])
-    inventory = pd.read_parquet(Path(warehouse) / "raw_file_inventory.parquet")
+    inventory = read_table(storage_path(warehouse) / "raw_file_inventory.parquet")
     chosen = sorted(set(years)) if years else years_to_run(inventory, warehouse)
     for index, year in enumerate(chosen, start=1):
         progress(f"[2/3] year {year} ({index}/{len(chosen)})")
@@ -54,21 +55,26 @@ def years_to_run(inventory: pd.DataFrame, warehouse: str) -> list[int]:
     all removed is rebuilt (empty), so its stale rows disappear."""
     found = {int(y) for y in inventory.loc[inventory["outcome"].isin(YEAR_OUTCOMES), "year"].dropna().unique()}
     written = {int(part.name.split("=", 1)[1]) for asset in YEAR_ASSETS
-               for part in (Path(warehouse) / asset).glob("year=*") if part.is_dir()}
+               for part in (storage_path(warehouse) / asset).glob("year=*") if part.is_dir()}
     return sorted(found | written)
 
 
+def read_table(path: UPath, **options) -> pd.DataFrame:
+    """A Parquet file or hive folder of the warehouse, wherever it is stored."""
+    return pd.read_parquet(path.path, filesystem=path.fs, **options)
+
+
 def summarize(warehouse: str, inventory: pd.DataFrame, years: list[int]) -> dict:
-    root = Path(warehouse)
+    root = storage_path(warehouse)
     tables = ["dim_reports", "fact_active_disclosure", "fact_applications", "fact_review_litigation",
               "quality_issues"]
     counts = {}
     for table in tables:
-        frame = pd.read_parquet(root / table, filters=[("year", "in", [str(y) for y in years])]) if years \
+        frame = read_table(root / table, filters=[("year", "in", [str(y) for y in years])]) if years \
             else pd.DataFrame()
         counts[table] = frame.groupby("year", observed=True).size().to_dict() if len(frame) else {}
     return {"files": len(inventory), "outcomes": inventory["outcome"].value_counts().to_dict(), "years": years,
-            "rows": counts, "warehouse": str(root.resolve())}
+            "rows": counts, "warehouse": str(root)}
 
 
 def format_summary(summary: dict) -> str:

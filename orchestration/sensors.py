@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dagster as dg
+from upath import UPath
 
 from assets.core.ingest import YEAR_OUTCOMES, discover, read_entry
 from assets.partitions import YEARS
@@ -47,7 +48,7 @@ class Scan:
     complete: bool = True
 
 
-def scan_raw_dir(root: Path, previous: dict[str, FileState], max_parsed: int = MAX_PARSED_PER_TICK) -> Scan:
+def scan_raw_dir(root: Path | UPath, previous: dict[str, FileState], max_parsed: int = MAX_PARSED_PER_TICK) -> Scan:
     """Compare ``root`` with ``previous``: stat every file, hash the stat-changed ones, parse the
     content-changed ones. Years of removed files count as touched too (their rows must go)."""
     root = root.resolve()

@@ -1,15 +1,17 @@
 """The raw folder to an inventory: every file found, read or refused, each with its outcome.
 
-Belongs here: discovering files (never following a link out of the raw folder), refusing what is not
-one text report (empty, PDF, DOCX/ZIP, binary, too large) with a clear reason, saying why a text is not
-a report of a year (no report, traditional characters, no year, a year without a partition), and
-marking duplicates (same normalized content, so the same report saved twice under different names or
-encodings is one report).
+Belongs here: discovering files in a local folder or on object storage (never following a link out
+of the raw folder), refusing what is not one text report (empty, PDF, DOCX/ZIP, binary, too large) with a
+clear reason, saying why a text is not a report of a year (no report, traditional characters, no year, a
+year without a partition), and marking duplicates (same normalized content, so the same report saved
+twice under different names or encodings is one report).
 """
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from upath import UPath
 
 from schemas.catalog import reporting_years
 
@@ -52,8 +54,10 @@ class InventoryEntry:
                 "outcome": self.outcome, "reason": self.reason}
 
 
-def discover(root: Path) -> list[Path]:
-    """Every regular file under ``root``, sorted; links pointing outside ``root`` are skipped."""
+def discover(root: Path | UPath) -> list[Path | UPath]:
+    """Every regular file under ``root``, sorted, hidden files and folders skipped; local links pointing
+    outside ``root`` are skipped. ``root`` may be a UPath on object storage (``s3://bucket/raw``): one
+    listing, no symlinks there."""
     root = root.resolve()
     found = []
     for path in sorted(root.rglob("*")):
@@ -118,7 +122,7 @@ def is_traditional(lines: list[str]) -> bool:
     return traditional >= 10 and traditional > simplified
 
 
-def build_inventory(root: Path) -> list[InventoryEntry]:
+def build_inventory(root: Path | UPath) -> list[InventoryEntry]:
     """Inventory every file under ``root``; later copies of an already seen report are duplicates."""
     entries = []
     first_path: dict[str, str] = {}

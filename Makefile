@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The local default instance (SQLite under DAGSTER_HOME, queued runs, one run per year partition at a time,
+# telemetry off), copied once: an existing dagster.yaml is left alone. Other examples: deploy/, docs/deploy.md.
 $(DAGSTER_HOME)/dagster.yaml:
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp deploy/dagster.local.yaml $@
 
 demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## materialize every asset for every year in the sample corpus
 	$(BIN)/govreports run

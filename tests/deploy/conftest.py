@@ -9,6 +9,7 @@
 """
 
 import glob
+import logging
 import os
 import pwd
 import shutil
@@ -25,6 +26,14 @@ from tests.e2e.conftest import _free_port
 
 DEPLOY = ROOT / "deploy"
 PG_USER, PG_PASSWORD, PG_DB = "dagster", "govreports-test-password", "dagster"
+
+
+def instance_home(tmp_path: Path, example: str) -> Path:
+    """A DAGSTER_HOME whose dagster.yaml is one of the shipped examples (deploy/dagster.<example>.yaml), unchanged."""
+    home = tmp_path / f"home_{example}"
+    home.mkdir()
+    shutil.copy(DEPLOY / f"dagster.{example}.yaml", home / "dagster.yaml")
+    return home
 
 
 @dataclass
@@ -111,6 +120,7 @@ class S3Server:
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
     server.start()
     try:

@@ -1,6 +1,6 @@
 """Dagster instance storage on a real PostgreSQL server (deploy/dagster.postgres.yaml, credentials from the
 environment): ``govreports run`` for a year records its runs, materializations and check results there, and a
-second instance built from the same file reads them back. The embedded SQLite instance stays the default."""
+second instance built from the same file reads them back."""
 
 import shutil
 from pathlib import Path
@@ -8,21 +8,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
-from dagster._core.storage.event_log.sqlite import SqliteEventLogStorage
-from dagster._core.storage.runs import SqliteRunStorage
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
 from orchestration.runner import run_pipeline
 from tests.conftest import SAMPLE_DIR
-from tests.deploy.conftest import DEPLOY, Postgres
-
-
-def instance_home(tmp_path: Path, example: str) -> Path:
-    """A DAGSTER_HOME whose dagster.yaml is one of the shipped examples, unchanged."""
-    home = tmp_path / f"home_{example}"
-    home.mkdir()
-    shutil.copy(DEPLOY / f"dagster.{example}.yaml", home / "dagster.yaml")
-    return home
+from tests.deploy.conftest import Postgres, instance_home
 
 
 @pytest.fixture()
@@ -65,13 +55,3 @@ def test_year_run_on_a_postgres_instance_is_read_back_from_postgres(postgres, po
         cursor.execute("select count(*) from event_logs where run_id = %s and dagster_event_type = "
                        "'ASSET_MATERIALIZATION'", (year_run.run_id,))
         assert cursor.fetchone()[0] == 9  # the nine year-partitioned assets of year_pipeline
-
-
-def test_the_local_default_stays_embedded_sqlite_with_the_partition_queue(tmp_path):
-    with dg.DagsterInstance.from_config(str(instance_home(tmp_path, "local"))) as instance:
-        assert isinstance(instance.run_storage, SqliteRunStorage)
-        assert isinstance(instance.event_log_storage, SqliteEventLogStorage)
-        queue = instance.get_concurrency_config().run_queue_config
-        assert queue.max_concurrent_runs == 4
-        assert [(limit["key"], limit["value"], limit["limit"]) for limit in queue.tag_concurrency_limits] == [
-            ("dagster/partition", {"applyLimitPerUniqueValue": True}, 1)]

@@ -1,8 +1,9 @@
 """One real ``dagster dev`` per test session, shared by the GraphQL and the browser tests.
 
-It runs from the project root with the project's ``workspace.yaml``, a temporary DAGSTER_HOME
-(telemetry off), a copy of the sample reports as GOVREPORTS_RAW_DIR and a temporary warehouse. The
-process group is always ended (SIGTERM, then SIGKILL) when the session ends.
+It runs from the project root with the project's ``workspace.yaml``, a temporary DAGSTER_HOME with the
+local default instance config (deploy/dagster.local.yaml, as ``make ui`` has it), a copy of the sample
+reports as GOVREPORTS_RAW_DIR and a temporary warehouse. The process group is always ended (SIGTERM, then
+SIGKILL) when the session ends. ``running_dagster_dev`` starts one on any folder and instance config.
 """
 
 import os
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import requests
 from orchestration.definitions import build_defs
 from tests.conftest import ROOT, SAMPLE_DIR
 
+LOCAL_INSTANCE = ROOT / "deploy" / "dagster.local.yaml"  # what the Makefile puts in DAGSTER_HOME
 START_TIMEOUT = 90
 BACKFILL_TIMEOUT = 180
 
@@ -106,14 +109,16 @@ def _stop(process: subprocess.Popen) -> None:
             continue
 
 
-@pytest.fixture(scope="session")
-def dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterDev]:
-    base = tmp_path_factory.mktemp("dagster_dev")
+@contextmanager
+def running_dagster_dev(base: Path, raw_source: Path, dagster_yaml: Path = LOCAL_INSTANCE) -> Iterator[DagsterDev]:
+    """``dagster dev`` from the project root on a free loopback port: DAGSTER_HOME under ``base`` with
+    ``dagster_yaml`` as its instance config, a copy of ``raw_source`` as GOVREPORTS_RAW_DIR, an empty
+    warehouse. Yields once the code location is loaded; the process group is always ended."""
     dev = DagsterDev(port=_free_port(), home=base / "home", raw=base / "raw", warehouse=base / "warehouse",
                      log=base / "dagster_dev.log")
-    dev.home.mkdir()
-    (dev.home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    shutil.copytree(SAMPLE_DIR, dev.raw)
+    dev.home.mkdir(parents=True)
+    shutil.copy(dagster_yaml, dev.home / "dagster.yaml")
+    shutil.copytree(raw_source, dev.raw)
     env = {**os.environ, "DAGSTER_HOME": str(dev.home), "GOVREPORTS_RAW_DIR": str(dev.raw),
            "GOVREPORTS_WAREHOUSE": str(dev.warehouse)}
     dagster = Path(sys.executable).with_name("dagster")
@@ -130,6 +135,28 @@ def dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterDev
         _stop(process)
 
 
+@pytest.fixture(scope="session")
+def dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterDev]:
+    """The instance ``make ui`` gets (deploy/dagster.local.yaml) on a copy of the sample reports."""
+    with running_dagster_dev(tmp_path_factory.mktemp("dagster_dev"), SAMPLE_DIR) as dev:
+        yield dev
+
+
+def run_inventory(dev: DagsterDev) -> None:
+    """Materialize raw_file_inventory through the running server and wait for its run to succeed."""
+    from dagster import DagsterRunStatus
+    from dagster_graphql import DagsterGraphQLClient
+
+    client = DagsterGraphQLClient("127.0.0.1", port_number=dev.port)
+    started = time.monotonic()
+    run_id = client.submit_job_execution("__ASSET_JOB", asset_selection=["raw_file_inventory"])
+    while (status := client.get_run_status(run_id)) not in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE,
+                                                             DagsterRunStatus.CANCELED):
+        assert time.monotonic() - started < BACKFILL_TIMEOUT, f"inventory run still {status}"
+        time.sleep(0.5)
+    assert status == DagsterRunStatus.SUCCESS, dev.log.read_text()[-4000:]
+
+
 def year_partitioned_assets() -> list[str]:
     graph = build_defs(str(SAMPLE_DIR), "unused").resolve_asset_graph()
     return sorted(k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).is_partitioned)
@@ -139,18 +166,9 @@ def year_partitioned_assets() -> list[str]:
 def year_2021(dagster_dev: DagsterDev) -> str:
     """Through the running server: materialize raw_file_inventory, then backfill year 2021 of every
     year-partitioned asset and wait for its run to succeed. Returns the backfill id."""
-    from dagster import DagsterRunStatus
-    from dagster_graphql import DagsterGraphQLClient
-
     dev = dagster_dev
-    client = DagsterGraphQLClient("127.0.0.1", port_number=dev.port)
     started = time.monotonic()
-    run_id = client.submit_job_execution("__ASSET_JOB", asset_selection=["raw_file_inventory"])
-    while (status := client.get_run_status(run_id)) not in (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE,
-                                                             DagsterRunStatus.CANCELED):
-        assert time.monotonic() - started < BACKFILL_TIMEOUT, f"inventory run still {status}"
-        time.sleep(0.5)
-    assert status == DagsterRunStatus.SUCCESS, dev.log.read_text()[-4000:]
+    run_inventory(dev)
     dev.timings["inventory_run"] = time.monotonic() - started
 
     started = time.monotonic()

@@ -77,7 +77,7 @@ def rollup_agencies(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     """One row per year × agency_id: applications by applicant, outcomes, reviews and suits, 表二 figures,
     summed over the agency's trusted reports, with every rate beside its numerator and denominator."""
     query = rollup_sql(_globs(warehouse), ["year", "agency_id"], carried=_AGENCY_NAMES)
-    return _rollup(context, RollupAgencies, duckdb.sql(query).df())
+    return _rollup(context, RollupAgencies, warehouse.query(query))
 
 
 @dg.asset(**_ROLLUP, metadata=table_metadata(RollupRegions), deps=_every_year_of(*_FACTS_READ))
@@ -85,7 +85,7 @@ def rollup_regions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> p
     """One row per year × province × city × admin_level × agency_kind: the same figures and rates as
     rollup_agencies, over the group's trusted reports."""
     query = rollup_sql(_globs(warehouse), ["year", "province", "city", "admin_level", "agency_kind"])
-    return _rollup(context, RollupRegions, duckdb.sql(query).df())
+    return _rollup(context, RollupRegions, warehouse.query(query))
 
 
 @dg.asset(**_ROLLUP, metadata=table_metadata(Trends), deps=_every_year_of(*_FACTS_READ))
@@ -93,8 +93,8 @@ def trends(context: dg.AssetExecutionContext, warehouse: Warehouse,
            rollup_agencies: pd.DataFrame) -> pd.DataFrame:
     """One row per scope (agency | province | city) × entity × year × followed figure: value, last year's value,
     change, relative change and rank within the year (top agencies by applications, by correction rate)."""
-    by_province = duckdb.sql(rollup_sql(_globs(warehouse), ["year", "province"])).df()
-    by_city = duckdb.sql(rollup_sql(_globs(warehouse), ["year", "province", "city"])).df()
+    by_province = warehouse.query(rollup_sql(_globs(warehouse), ["year", "province"]))
+    by_city = warehouse.query(rollup_sql(_globs(warehouse), ["year", "province", "city"]))
     return _rollup(context, Trends, year_over_year(rollup_agencies, by_province, by_city, TREND_METRICS))
 
 

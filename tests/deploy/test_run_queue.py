@@ -13,7 +13,9 @@ import pytest
 from dagster_graphql import DagsterGraphQLClient
 
 from benchmarks.generate_corpus import generate
-from tests.e2e.conftest import BACKFILL_TIMEOUT, TIMINGS, run_inventory, running_dagster_dev
+from orchestration.checks import ASSET_CHECKS
+from orchestration.definitions import ASSETS, build_resources
+from tests.e2e.conftest import BACKFILL_TIMEOUT, TIMINGS, running_dagster_dev
 
 TWICE, ONCE = "2020", ["2023", "2024"]  # the generated corpus (12 reports, seed 1) has 6 reports of 2020
 DONE = {dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED}
@@ -46,13 +48,22 @@ def wait_for(instance: dg.DagsterInstance, run_ids: list[str], log: Path) -> lis
 
 
 def test_years_run_side_by_side_and_a_year_never_runs_twice_at_once(corpus, tmp_path):
-    with running_dagster_dev(tmp_path, corpus) as dev, dg.DagsterInstance.from_config(str(dev.home)) as instance:
-        run_inventory(dev)
+    timings: dict[str, float] = {}
+    with running_dagster_dev(tmp_path, corpus, timings=timings) as dev, \
+            dg.DagsterInstance.from_config(str(dev.home)) as instance:
+        started = time.monotonic()
+        # The inventory in this process (as `govreports run` would, into the same instance and warehouse):
+        # it saves a run worker start; the year runs below all go through the daemon's queue.
+        assert dg.materialize([*ASSETS, *ASSET_CHECKS], selection=["raw_file_inventory"], instance=instance,
+                              resources=build_resources(str(dev.raw), str(dev.warehouse))).success
+        timings["inventory"] = time.monotonic() - started
         submitted = time.monotonic()
         with ThreadPoolExecutor(4) as pool:  # four launches at once, as a backfill queues them
             run_ids = list(pool.map(lambda year: submit_year(dev.port, year), (TWICE, TWICE, *ONCE)))
         records = wait_for(instance, run_ids, dev.log)
-        TIMINGS["deploy_four_year_runs"] = time.monotonic() - submitted
+        timings["four_year_runs"] = time.monotonic() - submitted
+    TIMINGS.update({f"queue_test_{name}": seconds for name, seconds in timings.items()})
+    print(timings)
 
     assert [r.dagster_run.status for r in records] == [dg.DagsterRunStatus.SUCCESS] * 4, dev.log.read_text()[-3000:]
     first, second, *others = records

@@ -110,12 +110,13 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_dagster_dev(base: Path, raw_source: Path, dagster_yaml: Path = LOCAL_INSTANCE) -> Iterator[DagsterDev]:
+def running_dagster_dev(base: Path, raw_source: Path, dagster_yaml: Path = LOCAL_INSTANCE,
+                        timings: dict[str, float] = TIMINGS) -> Iterator[DagsterDev]:
     """``dagster dev`` from the project root on a free loopback port: DAGSTER_HOME under ``base`` with
     ``dagster_yaml`` as its instance config, a copy of ``raw_source`` as GOVREPORTS_RAW_DIR, an empty
     warehouse. Yields once the code location is loaded; the process group is always ended."""
     dev = DagsterDev(port=_free_port(), home=base / "home", raw=base / "raw", warehouse=base / "warehouse",
-                     log=base / "dagster_dev.log")
+                     log=base / "dagster_dev.log", timings=timings)
     dev.home.mkdir(parents=True)
     shutil.copy(dagster_yaml, dev.home / "dagster.yaml")
     shutil.copytree(raw_source, dev.raw)

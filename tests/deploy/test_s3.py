@@ -13,6 +13,7 @@ import pytest
 from assets.core.ingest import discover
 from assets.resources import RawDirectory, Warehouse
 from orchestration.runner import run_pipeline
+from orchestration.sensors import scan_raw_dir
 from tests.conftest import SAMPLE_DIR
 
 BUCKET = "govreports"
@@ -57,6 +58,16 @@ def test_discover_lists_a_bucket_prefix_and_skips_hidden_files(bucket):
     names = [path.relative_to(root).as_posix() for path in discover(root)]
     assert len(names) == len(list(SAMPLE_DIR.iterdir())) and not any(".cache" in name for name in names)
     assert sum(name.startswith("2021/") for name in names) == 1
+
+
+def test_the_raw_files_sensor_scan_reads_a_bucket(bucket):
+    upload_samples(bucket, f"{BUCKET}/raw")
+    root = RawDirectory(path=f"s3://{BUCKET}/raw").root()
+    scan = scan_raw_dir(root, {})
+    assert scan.complete and scan.years == {2020, 2021} and len(scan.files) == len(list(SAMPLE_DIR.iterdir()))
+    assert scan_raw_dir(root, scan.files).changed_paths == []  # same stat (size, mtime): nothing re-read
+    bucket.pipe(f"{BUCKET}/raw/2021/{sorted(SAMPLE_DIR.iterdir())[1].name}", b"replaced by an empty report")
+    assert scan_raw_dir(root, scan.files).changed_paths == [f"2021/{sorted(SAMPLE_DIR.iterdir())[1].name}"]
 
 
 def test_pipeline_on_s3_equals_the_local_run(bucket, tmp_path, monkeypatch):

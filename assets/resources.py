@@ -57,5 +57,6 @@ class Warehouse(dg.ConfigurableResource):
         root = self.root()
         with duckdb.connect() as connection:
             if not is_local(root):
+                root.fs.invalidate_cache()  # list what other processes wrote too, not fsspec's cached listing
                 connection.register_filesystem(root.fs)
             return connection.sql(sql).df()

@@ -58,6 +58,8 @@ def discover(root: Path | UPath) -> list[Path | UPath]:
     """Every regular file under ``root``, sorted, hidden files and folders skipped; local links pointing
     outside ``root`` are skipped. ``root`` may be a UPath on object storage (``s3://bucket/raw``): one
     listing, no symlinks there."""
+    if isinstance(root, UPath):  # fsspec keeps listings forever by default: others' uploads would stay unseen
+        root.fs.invalidate_cache()  # the whole cache: s3fs drops only a path and its parents, not sub-folders
     root = root.resolve()
     found = []
     for path in sorted(root.rglob("*")):

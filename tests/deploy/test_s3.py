@@ -17,6 +17,7 @@ from orchestration.sensors import scan_raw_dir
 from tests.conftest import SAMPLE_DIR
 
 BUCKET = "govreports"
+FIRST, SECOND = sorted(path.name for path in SAMPLE_DIR.iterdir())[:2]
 FILLED = ["raw_file_inventory.parquet", "fact_applications", "dim_reports", "quality_issues",
           "rollup_applications.parquet", "rollup_agencies.parquet", "trends.parquet"]  # rows from the samples
 
@@ -60,14 +61,16 @@ def test_discover_lists_a_bucket_prefix_and_skips_hidden_files(bucket):
     assert sum(name.startswith("2021/") for name in names) == 1
 
 
-def test_the_raw_files_sensor_scan_reads_a_bucket(bucket):
+def test_the_raw_files_sensor_scan_sees_objects_written_by_another_client(bucket):
     upload_samples(bucket, f"{BUCKET}/raw")
     root = RawDirectory(path=f"s3://{BUCKET}/raw").root()
     scan = scan_raw_dir(root, {})
     assert scan.complete and scan.years == {2020, 2021} and len(scan.files) == len(list(SAMPLE_DIR.iterdir()))
     assert scan_raw_dir(root, scan.files).changed_paths == []  # same stat (size, mtime): nothing re-read
-    bucket.pipe(f"{BUCKET}/raw/2021/{sorted(SAMPLE_DIR.iterdir())[1].name}", b"replaced by an empty report")
-    assert scan_raw_dir(root, scan.files).changed_paths == [f"2021/{sorted(SAMPLE_DIR.iterdir())[1].name}"]
+    crawler = fsspec.filesystem("s3", skip_instance_cache=True)  # another writer: this process's cache not told
+    crawler.pipe(f"{BUCKET}/raw/2021/{SECOND}", b"replaced by an empty report")
+    crawler.pipe(f"{BUCKET}/raw/new/{FIRST}", (SAMPLE_DIR / FIRST).read_bytes())
+    assert sorted(scan_raw_dir(root, scan.files).changed_paths) == [f"2021/{SECOND}", f"new/{FIRST}"]
 
 
 def test_pipeline_on_s3_equals_the_local_run(bucket, tmp_path, monkeypatch):

@@ -10,17 +10,16 @@ import os
 import dagster as dg
 
 from assets.continuity import active_disclosure_continuity, carry_over_continuity
-from assets.facts import normalize_tables
-from assets.ingestion import raw_file_inventory, raw_reports
-from assets.parsing import report_sections, report_tables
+from assets.ingestion import raw_file_inventory
 from assets.resources import RawDirectory, Warehouse
 from assets.rollups import outliers, rollup_agencies, rollup_applications, rollup_regions, trends
+from assets.year import year_tables
 from orchestration.checks import ASSET_CHECKS
 from orchestration.io_managers import WarehouseIOManager
 from orchestration.sensors import build_sensors
 
-ASSETS = [raw_file_inventory, raw_reports, report_sections, report_tables, normalize_tables, rollup_applications,
-          rollup_agencies, rollup_regions, trends, outliers, carry_over_continuity, active_disclosure_continuity]
+ASSETS = [raw_file_inventory, year_tables, rollup_applications, rollup_agencies, rollup_regions, trends, outliers,
+          carry_over_continuity, active_disclosure_continuity]
 ROLLUP_ASSETS = ["rollup_applications", "rollup_agencies", "rollup_regions", "trends", "outliers",
                  "carry_over_continuity", "active_disclosure_continuity"]
 CROSS_YEAR_ASSETS = ["raw_file_inventory", *ROLLUP_ASSETS]

@@ -1,21 +1,83 @@
-"""The warehouse IO manager: pandas DataFrames as Hive-partitioned Parquet, written atomically.
+"""The warehouse IO manager: pandas DataFrames and staged Parquet parts as Hive-partitioned Parquet.
 
-Layout: ``<root>/<asset>/year=<YYYY>/part-0.parquet`` for year-partitioned assets and
-``<root>/<asset>.parquet`` otherwise, so ``pandas.read_parquet("<root>/<asset>")`` and DuckDB
-``read_parquet('<root>/<asset>/*/*.parquet', hive_partitioning=true)`` both return every year. The
-partition column lives only in the directory name (pandas cannot merge it otherwise). Each file is
-written to a temporary name and renamed, so a killed run leaves the previous partition intact.
+Layout: ``<root>/<asset>/year=<YYYY>/part-<n>.parquet`` for year-partitioned assets (``part-0`` first;
+a year of 200,000 reports has several parts per asset) and ``<root>/<asset>.parquet`` otherwise, so
+``pandas.read_parquet("<root>/<asset>")`` and DuckDB ``read_parquet('<root>/<asset>/*/*.parquet',
+hive_partitioning=true)`` both return every year. The partition column lives only in the directory name.
+
+Writing never exposes a half-written table. An unpartitioned file is written to a temporary name and
+renamed. A partition is written whole into ``<root>/<asset>/.staging/year=<YYYY>.<id>/`` (hidden from both
+readers above), then swapped in: the old ``year=<YYYY>`` directory is renamed away, the new one renamed into
+place, the old one deleted. A reader sees the old parts or the new parts, never a mix, and parts of an
+earlier, larger write disappear with their directory. Between the two renames the partition is briefly
+absent. On an object store (s3://) a directory rename copies object by object, so there a reader racing the
+swap can see some of the new parts. A killed run leaves at most a ``.staging`` directory, removed by the
+next successful write of that partition.
+
+Loading: an input annotated ``pd.DataFrame`` gets the whole partition; one annotated ``PartitionTable``
+gets a lazy reader (row groups, chosen columns), so checks over a large year stay within bounded memory.
 """
 
+import shutil
 import uuid
+from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
+import pyarrow.parquet as pq
+from fsspec.implementations.local import LocalFileSystem
 from upath import UPath
 
+from assets.core.parts import PARTITION_COLUMN, StagedTable
 from assets.resources import storage_path
 
-PARTITION_COLUMN = "year"
+STAGING = ".staging"
+
+
+class PartitionTable:
+    """The part files of one written year partition, read lazily."""
+
+    def __init__(self, directory: UPath, year: int):
+        self.directory, self.year = directory, year
+
+    def parts(self) -> list[UPath]:
+        parts = [p for p in self.directory.iterdir() if p.name.startswith("part-") and p.name.endswith(".parquet")]
+        return sorted(parts, key=lambda p: int(p.name[len("part-"):-len(".parquet")]))
+
+    def row_groups(self, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+        """Each row group as a frame with the ``year`` column (a row group holds whole reports)."""
+        for part in self.parts():
+            with part.open("rb") as handle:
+                file = pq.ParquetFile(handle)
+                for index in range(file.num_row_groups):
+                    yield self._with_year(file.read_row_group(index, columns=columns).to_pandas())
+
+    def read(self, columns: list[str] | None = None) -> pd.DataFrame:
+        frames = []
+        for part in self.parts():
+            with part.open("rb") as handle:
+                frames.append(pd.read_parquet(handle, columns=columns))
+        return self._with_year(pd.concat(frames, ignore_index=True))
+
+    def _with_year(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame[PARTITION_COLUMN] = self.year
+        return frame
+
+
+def _is_local(path: UPath) -> bool:
+    return isinstance(path.fs, LocalFileSystem)
+
+
+def _rename(source: UPath, target: UPath) -> None:
+    if _is_local(source):
+        source.rename(target)
+    else:
+        source.rename(target, recursive=True)
+
+
+def _remove(path: UPath) -> None:
+    if path.exists():
+        path.fs.rm(path.path, recursive=True)
 
 
 class HiveParquetIOManager(dg.UPathIOManager):
@@ -24,22 +86,60 @@ class HiveParquetIOManager(dg.UPathIOManager):
     def get_path_for_partition(self, context, path: UPath, partition: str) -> UPath:
         return path / f"{PARTITION_COLUMN}={partition}" / "part-0"
 
-    def dump_to_path(self, context: dg.OutputContext, obj: pd.DataFrame, path: UPath) -> None:
-        if context.has_asset_partitions:
-            obj = obj.drop(columns=[PARTITION_COLUMN], errors="ignore")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        obj.to_parquet(temporary.path, filesystem=temporary.fs, index=False)  # any fsspec location
-        temporary.rename(path)
+    def dump_to_path(self, context: dg.OutputContext, obj: pd.DataFrame | StagedTable, path: UPath) -> None:
+        if not context.has_asset_partitions:
+            temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+            obj.to_parquet(temporary.path, filesystem=temporary.fs, index=False)  # any fsspec location
+            temporary.rename(path)
+            return
+        final = path.parent
+        staging = final.parent / STAGING / f"{final.name}.{uuid.uuid4().hex}"
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(obj, StagedTable):
+            self._upload(obj, staging)
+        else:
+            staging.mkdir()
+            part = staging / "part-0.parquet"
+            obj.drop(columns=[PARTITION_COLUMN], errors="ignore").to_parquet(part.path, filesystem=part.fs, index=False)
+        self._swap(staging, final)
 
-    def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame:
-        frame = pd.read_parquet(path.path, filesystem=path.fs)
-        if context.has_asset_partitions:
-            frame[PARTITION_COLUMN] = int(path.parent.name.split("=", 1)[1])
-        return frame
+    @staticmethod
+    def _upload(staged: StagedTable, staging: UPath) -> None:
+        if _is_local(staging):
+            shutil.move(staged.directory, staging.path)
+            return
+        staging.mkdir()
+        for part in sorted(staged.directory.iterdir()):
+            staging.fs.put_file(str(part), (staging / part.name).path)
 
-    def get_metadata(self, context: dg.OutputContext, obj: pd.DataFrame) -> dict:
-        return {"dagster/row_count": dg.MetadataValue.int(len(obj))}
+    @staticmethod
+    def _swap(staging: UPath, final: UPath) -> None:
+        """Replace the partition directory ``final`` by ``staging``; remove what earlier runs left."""
+        retired = staging.with_name(f"{staging.name}.old")
+        if final.exists():
+            _rename(final, retired)
+        _rename(staging, final)
+        for leftover in staging.parent.iterdir():
+            if leftover.name.startswith(f"{final.name}."):
+                _remove(leftover)
+
+    def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame | PartitionTable:
+        if not context.has_asset_partitions:
+            return pd.read_parquet(path.path, filesystem=path.fs)
+        directory = path.parent
+        if not (directory / "part-0.parquet").exists():
+            raise FileNotFoundError(f"{directory}: no such partition")
+        table = PartitionTable(directory, int(directory.name.split("=", 1)[1]))
+        if context.dagster_type.typing_type is PartitionTable:
+            return table
+        return table.read()
+
+    def get_metadata(self, context: dg.OutputContext, obj: pd.DataFrame | StagedTable) -> dict:
+        rows = obj.rows if isinstance(obj, StagedTable) else len(obj)
+        metadata = {"dagster/row_count": dg.MetadataValue.int(rows)}
+        if isinstance(obj, StagedTable):
+            metadata["parts"] = dg.MetadataValue.int(obj.parts)
+        return metadata
 
 
 class WarehouseIOManager(dg.ConfigurableIOManagerFactory):

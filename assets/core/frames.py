@@ -1,8 +1,8 @@
-"""Parsed reports to and from DataFrames, one function per table the pipeline writes.
+"""Parsed reports to rows and DataFrames, one function per table the pipeline writes.
 
 Belongs here: the shape of each written table (column names and order follow the pandera models in
-``schemas/tables.py``) and the round trip of the intermediate stages (sections, rows as found), so
-that each Dagster asset consumes what the previous one wrote. Nothing here parses text.
+``schemas/tables.py``), including the intermediate stages (sections, rows as found). Nothing here
+parses text.
 """
 
 import json
@@ -13,7 +13,7 @@ from schemas.catalog import FACT_TABLES, TO_WAN_YUAN
 
 from .report import ParsedReport
 from .sections import Section
-from .tables import FoundRow, Token
+from .tables import FoundRow
 
 
 def records_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -60,21 +60,17 @@ def narrative_frame(reports: list[ParsedReport]) -> pd.DataFrame:
 SECTION_COLUMNS = ["report_id", "year", "number", "kind", "title", "start_line", "end_line"]
 
 
-def sections_frame(report_id: str, year: int, sections: list[Section]) -> pd.DataFrame:
-    return records_frame([{"report_id": report_id, "year": year, "number": s.number, "kind": s.kind, "title": s.title,
-                    "start_line": s.start_line, "end_line": s.end_line} for s in sections], SECTION_COLUMNS)
-
-
-def sections_from_frame(frame: pd.DataFrame) -> list[Section]:
-    return [Section(int(r.number), r.kind, r.title, int(r.start_line), int(r.end_line))
-            for r in frame.itertuples(index=False)]
+def section_records(report_id: str, year: int, sections: list[Section]) -> list[dict]:
+    """One record per section heading of a report."""
+    return [{"report_id": report_id, "year": year, "number": s.number, "kind": s.kind, "title": s.title,
+             "start_line": s.start_line, "end_line": s.end_line} for s in sections]
 
 
 TABLE_COLUMNS = ["report_id", "year", "table", "row", "label", "label_line", "columns", "units", "position",
                  "raw", "source_line"]
 
 
-def rows_frame(report_id: str, year: int, rows: list[FoundRow]) -> pd.DataFrame:
+def row_records(report_id: str, year: int, rows: list[FoundRow]) -> list[dict]:
     """One record per cell as found; a row label without cells is one record with no position."""
     records = []
     for row in rows:
@@ -85,22 +81,7 @@ def rows_frame(report_id: str, year: int, rows: list[FoundRow]) -> pd.DataFrame:
             records.append(base | {"position": None, "raw": None, "source_line": None})
         for position, token in enumerate(row.values):
             records.append(base | {"position": position, "raw": token.text, "source_line": token.line})
-    return records_frame(records, TABLE_COLUMNS)
-
-
-def rows_from_frame(frame: pd.DataFrame) -> list[FoundRow]:
-    """The rows as found, rebuilt in reading order from ``rows_frame`` output of one report."""
-    rows: list[FoundRow] = []
-    for record in frame.itertuples(index=False):
-        key = (record.table, record.row, int(record.label_line))
-        if not rows or (rows[-1].table, rows[-1].row, rows[-1].line) != key:
-            columns = tuple(record.columns.split(",")) if isinstance(record.columns, str) else None
-            units = dict(p.split("=") for p in record.units.split(";")) if isinstance(record.units, str) else {}
-            rows.append(FoundRow(record.table, record.row, record.label, int(record.label_line),
-                                 columns=columns, units=units))
-        if not pd.isna(record.position):
-            rows[-1].values.append(Token("" if pd.isna(record.raw) else record.raw, int(record.source_line)))
-    return rows
+    return records
 
 
 DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "agency_full", "agency_id", "admin_level",

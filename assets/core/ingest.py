@@ -5,6 +5,8 @@ of the raw folder), refusing what is not one text report (empty, PDF, DOCX/ZIP, 
 clear reason, saying why a text is not a report of a year (no report, traditional characters, no year, a
 year without a partition), and marking duplicates (same normalized content, so the same report saved
 twice under different names or encodings is one report).
+``build_inventory`` parses the files on every core and keeps one small record per file, never the
+parsed reports, so its memory grows with the file count by a few hundred bytes per file only.
 """
 
 import hashlib
@@ -15,6 +17,7 @@ from upath import UPath
 
 from schemas.catalog import reporting_years
 
+from .pool import ordered_map
 from .report import ParsedReport, parse_report
 from .text import utf16_without_bom
 
@@ -124,15 +127,31 @@ def is_traditional(lines: list[str]) -> bool:
     return traditional >= 10 and traditional > simplified
 
 
-def build_inventory(root: Path | UPath) -> list[InventoryEntry]:
-    """Inventory every file under ``root``; later copies of an already seen report are duplicates."""
-    entries = []
+CHUNK = 64  # files per task sent to a worker
+
+
+def inventory_records(root: Path | UPath, names: list[str]) -> list[dict]:
+    """The inventory record of each named file under ``root`` (runs in a worker process)."""
+    return [read_entry(name, (root / name).read_bytes()).record() for name in names]
+
+
+def _records_of(task: tuple[Path | UPath, list[str]]) -> list[dict]:
+    return inventory_records(*task)
+
+
+def build_inventory(root: Path | UPath, workers: int = 1) -> list[dict]:
+    """The record of every file under ``root`` (``InventoryEntry.record``), parsed over ``workers``
+    processes; later copies of an already seen report are duplicates."""
+    root = root.resolve()
+    names = [path.relative_to(root).as_posix() for path in discover(root)]
+    tasks = ((root, names[start:start + CHUNK]) for start in range(0, len(names), CHUNK))
+    records = []
     first_path: dict[str, str] = {}
-    for path in discover(root):
-        entry = read_entry(path.relative_to(root.resolve()).as_posix(), path.read_bytes())
-        if entry.report is not None and entry.outcome == "report":
-            original = first_path.setdefault(entry.report.report_id, entry.source_path)
-            if original != entry.source_path:
-                entry.outcome, entry.reason = "duplicate", f"same report as {original}"
-        entries.append(entry)
-    return entries
+    for chunk in ordered_map(_records_of, tasks, workers):
+        for record in chunk:
+            if record["outcome"] == "report":
+                original = first_path.setdefault(record["report_id"], record["source_path"])
+                if original != record["source_path"]:
+                    record["outcome"], record["reason"] = "duplicate", f"same report as {original}"
+            records.append(record)
+    return records

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assets.core.html import html_lines, is_chrome_line
-from assets.core.ingest import build_inventory, refusal
+from assets.core.ingest import build_inventory, read_entry, refusal
 from assets.core.reading import read_lines
 from assets.core.report import ParsedReport, parse_report
 from assets.core.tables import DETACHED, FoundRow
@@ -242,8 +242,8 @@ def test_mixed_folder_accounts_for_every_file(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 8)
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
-    entries = {e.source_path: e for e in build_inventory(tmp_path)}
-    assert {p: (e.outcome, e.reason) for p, e in entries.items()} == {
+    records = {r["source_path"]: r for r in build_inventory(tmp_path)}
+    assert {p: (r["outcome"], r["reason"]) for p, r in records.items()} == {
         first.name: ("report", None),
         second.name: ("report", None),
         "page.html": ("report", None),
@@ -252,10 +252,16 @@ def test_mixed_folder_accounts_for_every_file(tmp_path):
         "blob.bin": ("unreadable", "binary file (NUL bytes)"),
         "report.pdf": ("unreadable", "PDF document: convert it to text first"),
     }
-    assert entries["page.html"].report.source_format == "html"
-    assert facts_of(entries["page.html"].report) == facts_of(original(third))
-    assert entries["zz_copy_gb18030.txt"].record()["encoding"] == "gb18030"
+    page = read_entry("page.html", (tmp_path / "page.html").read_bytes()).report
+    assert page.source_format == "html"
+    assert facts_of(page) == facts_of(original(third))
+    assert records["zz_copy_gb18030.txt"]["encoding"] == "gb18030"
 
+
+def test_inventory_over_two_workers_equals_one_process(tmp_path):
+    for index, sample in enumerate(SAMPLES * 14):  # more files than one task (CHUNK) holds, with duplicates
+        (tmp_path / f"{index:03d}_{sample.name}").write_bytes(sample.read_bytes())
+    assert build_inventory(tmp_path, workers=2) == build_inventory(tmp_path, workers=1)
 
 
 def test_html_facts_point_at_their_table_row_in_the_page_file():

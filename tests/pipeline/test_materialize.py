@@ -75,16 +75,17 @@ def test_rerun_gives_identical_rows_and_rollup_reads_every_year(warehouse):
 
 def test_corrupted_fact_frame_fails_the_step_and_writes_nothing(warehouse, monkeypatch):
     """A schema violation is a pipeline bug: the step fails and no Parquet appears."""
-    import assets.facts as facts_module
+    import assets.core.year_pass as year_pass
 
-    real = facts_module.fact_frame
+    real = year_pass.fact_frame
 
     def corrupt(reports, table):
         frame = real(reports, table)
         frame.loc[:, "cell_status"] = "invented"
         return frame
 
-    monkeypatch.setattr(facts_module, "fact_frame", corrupt)
+    monkeypatch.setattr(year_pass, "fact_frame", corrupt)
+    monkeypatch.setenv("GOVREPORTS_WORKERS", "1")  # the patch lives in this process only
     raw, wh = warehouse
     with dg.instance_for_test() as instance:
         _materialize(instance, raw, wh, ["raw_file_inventory"])

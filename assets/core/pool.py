@@ -1,0 +1,56 @@
+"""One pure function over many inputs on every core: results in input order, memory bounded.
+
+Belongs here: the process pool the inventory and the year pass share. Workers are *spawned* (not
+forked: the Dagster process runs threads, and a fork copies their locks) once per process and reused,
+so a run over several years pays the start-up once. ``GOVREPORTS_WORKERS`` sets their number (default:
+the cores this process may use); 1 runs everything in the calling process.
+"""
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+AHEAD = 2  # tasks queued per worker: enough to keep every core busy, few enough to bound memory
+
+
+def default_workers() -> int:
+    """``GOVREPORTS_WORKERS`` if set, else the number of cores this process may run on."""
+    configured = os.environ.get("GOVREPORTS_WORKERS")
+    return max(1, int(configured)) if configured else len(os.sched_getaffinity(0))
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    pool = _POOLS.get(workers)
+    if pool is None:
+        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    return pool
+
+
+def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) -> Iterator[Out]:
+    """``map(func, items)`` over ``workers`` processes; at most ``workers * AHEAD`` results are pending."""
+    if workers <= 1:
+        yield from map(func, items)
+        return
+    pool = _pool(workers)
+    pending: deque[Future] = deque()
+    try:
+        for item in items:
+            pending.append(pool.submit(func, item))
+            if len(pending) >= workers * AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool:
+        _POOLS.pop(workers, None)  # a worker died (killed, out of memory): the next call starts afresh
+        raise
+    finally:
+        for future in pending:
+            future.cancel()

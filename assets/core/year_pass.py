@@ -1,0 +1,162 @@
+"""One batch of a year's reports through every stage: the rows of each table the year writes.
+
+Belongs here: reading the inventoried files of a batch and running the pure stages in order (``read_lines``
+→ ``find_sections`` → ``read_tables`` → ``assemble``); each stage's table is made from that stage's own
+result (sections from the text, cells as found from the text and its sections, facts from the cells as
+found), exactly as if the stages ran one after the other, but each report is read and parsed once. Each
+batch is validated against the tables' pandera models and returned as Arrow tables, so a worker process
+(``pool.py``) can run it and the caller only writes. Nothing here imports Dagster.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from schemas.tables import (
+    FACT_MODELS,
+    DimReports,
+    FactNarrative,
+    QualityIssues,
+    RawReports,
+    ReportSections,
+    ReportTables,
+)
+
+from .frames import (
+    DIM_COLUMNS,
+    FACT_COLUMNS,
+    ISSUE_COLUMNS,
+    NARRATIVE_COLUMNS,
+    SECTION_COLUMNS,
+    TABLE_COLUMNS,
+    dim_record,
+    fact_frame,
+    issue_records,
+    narrative_frame,
+    records_frame,
+    row_records,
+    section_records,
+)
+from .parts import to_arrow
+from .reading import read_lines
+from .report import assemble, read_tables
+from .sections import find_sections
+
+RAW_COLUMNS = ["report_id", "year", "source_path", "sha256", "encoding", "encoding_confident", "source_format",
+               "text"]
+FACT_OUTPUTS = {f"fact_{name}": name for name in FACT_MODELS}
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "raw_reports": RawReports, "report_sections": ReportSections, "report_tables": ReportTables,
+    **{f"fact_{name}": model for name, model in FACT_MODELS.items()},
+    "fact_narrative": FactNarrative, "dim_reports": DimReports, "quality_issues": QualityIssues,
+}
+COLUMNS = {"raw_reports": RAW_COLUMNS, "report_sections": SECTION_COLUMNS, "report_tables": TABLE_COLUMNS,
+           **{output: FACT_COLUMNS[table] for output, table in FACT_OUTPUTS.items()},
+           "fact_narrative": NARRATIVE_COLUMNS, "dim_reports": DIM_COLUMNS, "quality_issues": ISSUE_COLUMNS}
+BATCH_REPORTS = 200  # reports per task: a worker holds one batch's rows (≈ 100,000) at a time
+
+
+@dataclass(frozen=True)
+class YearTask:
+    """A batch of one year's inventoried reports: (source_path, report_id, sha256) under ``root``."""
+
+    root: Path
+    year: int
+    entries: list[tuple[str, str, str]]
+
+
+@dataclass
+class BatchResult:
+    """The batch's table per output, what the asset reports about them, and why it must fail, if so."""
+
+    tables: dict[str, pyarrow.Table] = field(default_factory=dict)
+    counts: dict[str, Counter] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+
+def schema_failure(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The frame coerced to ``model`` and None, or the frame as given and its failure cases."""
+    try:
+        return model.validate(frame, lazy=True), None
+    except pa.errors.SchemaErrors as errors:
+        return frame, errors.failure_cases
+
+
+@cache
+def arrow_schema(output: str) -> pyarrow.Schema:
+    """The Arrow schema every batch of ``output`` is written with (that of an empty validated frame)."""
+    return to_arrow(MODELS[output].validate(pd.DataFrame(columns=COLUMNS[output]))).schema
+
+
+def run_batch(task: YearTask) -> BatchResult:
+    """Parse every report of the batch once and return the rows of each of the year's tables."""
+    result = BatchResult()
+    raw, sections, tables, reports, dims, issues = [], [], [], [], [], []
+    for source_path, report_id, sha256 in task.entries:
+        read = read_lines(source_path, (task.root / source_path).read_bytes())
+        text = "\n".join(read.lines)
+        raw.append({"report_id": report_id, "year": task.year, "source_path": source_path, "sha256": sha256,
+                    "encoding": read.encoding, "encoding_confident": read.confident,
+                    "source_format": read.source_format, "text": text})
+        lines = text.split("\n")
+        found_sections = find_sections(lines)
+        sections.extend(section_records(report_id, task.year, found_sections))
+        rows = read_tables(lines, found_sections)
+        tables.extend(row_records(report_id, task.year, rows))
+        report = assemble(source_path, lines, found_sections, rows, read.encoding, source_format=read.source_format,
+                          encoding_confident=read.confident, file_lines=read.file_lines)
+        if report.year.year != task.year:
+            result.failures.append(f"{source_path}: parsed as {report.year.year} but inventoried for {task.year}")
+        reports.append(report)
+        dims.append(dim_record(report, source_path))
+        issues.extend(issue_records(report, source_path))
+    frames = {"raw_reports": records_frame(raw, RAW_COLUMNS),
+              "report_sections": records_frame(sections, SECTION_COLUMNS),
+              "report_tables": records_frame(tables, TABLE_COLUMNS),
+              **{output: fact_frame(reports, table) for output, table in FACT_OUTPUTS.items()},
+              "fact_narrative": narrative_frame(reports),
+              "dim_reports": records_frame(dims, DIM_COLUMNS),
+              "quality_issues": records_frame(issues, ISSUE_COLUMNS)}
+    for output, frame in frames.items():
+        add_table(result, output, frame)
+    return result
+
+
+def add_table(result: BatchResult, output: str, frame: pd.DataFrame) -> None:
+    """Validate ``frame`` against the output's model; keep it as Arrow with its counts, or record why not."""
+    frame, failures = schema_failure(MODELS[output], frame)
+    if failures is not None:
+        cases = failures.head(20).to_markdown(index=False)
+        result.failures.append(f"{MODELS[output].__name__}: {len(failures)} schema failure case(s); "
+                               f"nothing written\n\n{cases}")
+        return
+    result.tables[output] = to_arrow(frame)
+    result.counts[output] = counts_of(output, frame)
+
+
+def counts_of(output: str, frame: pd.DataFrame) -> Counter:
+    """What the asset reports about a batch of ``output``; summed over batches (reports never repeat)."""
+    counts = Counter({"rows": len(frame)})
+    if output in FACT_OUTPUTS or output == "report_sections":
+        counts["reports"] = frame["report_id"].nunique()
+    if output in FACT_OUTPUTS:
+        counts.update({f"cell_status:{k}": int(v) for k, v in frame["cell_status"].value_counts().items()})
+    if output == "report_tables":
+        counts["cells_found"] = int(frame["position"].notna().sum())
+    if output == "dim_reports":
+        counts.update(trusted=int(frame["trusted"].sum()), year_conflicts=int(frame["year_conflict"].sum()))
+    if output == "quality_issues":
+        counts.update({f"rule:{k}": int(v) for k, v in frame["rule"].value_counts().items()})
+    return counts
+
+
+def year_tasks(root: Path, year: int, entries: list[tuple[str, str, str]]) -> list[YearTask]:
+    """The year's inventoried reports in batches of ``BATCH_REPORTS``."""
+    return [YearTask(root, year, entries[start:start + BATCH_REPORTS])
+            for start in range(0, len(entries), BATCH_REPORTS)]
+

@@ -1,0 +1,126 @@
+"""The year-partitioned assets, from raw text to facts, computed in one pass and written as nine assets.
+
+``raw_reports`` → ``report_sections`` → ``report_tables`` → the facts, ``dim_reports`` and
+``quality_issues`` are separate assets with their own lineage, schema, checks and groups in the UI, but
+one step computes them (``year_tables``): each report of the year is read and parsed once, in batches over
+every core (``core/year_pass.py``), and each batch's rows are validated and appended to Parquet parts on
+local disk. Nothing of the year is held in memory at once. Any subset of the nine can be materialized
+(the UI and ``--select`` allow it); the pass then writes only those. The parts are published by the IO manager
+when the step yields each output; a failure in any batch fails the step before anything is published.
+"""
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from schemas.tables import QualityIssues
+
+from .core.frames import ISSUE_COLUMNS, records_frame
+from .core.parts import PartWriter, to_arrow
+from .core.pool import default_workers, ordered_map
+from .core.year_pass import FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
+from .partitions import YEARS
+from .resources import RawDirectory
+from .validation import table_metadata, validated
+
+_NOTE = (" `value` is null unless `cell_status` is number or none_word; short rows are `missing`, never "
+         "shifted; `source_line` and `raw` point at the cell in the report.")
+_DESCRIPTIONS = {
+    "raw_reports": "One row per report of the year (duplicates excluded): normalized text, one line per source "
+                   "line (HTML pages rendered, tables as pipe rows), with the file it came from, how it was "
+                   "decoded and its source format.",
+    "report_sections": "One row per report × top-level section heading (一、总体情况 … 六、其他需要报告的事项), "
+                       "with the 1-based line range it covers.",
+    "report_tables": "One row per report × table cell as found in 表二/表三/表四, in reading order, with the row "
+                     "label it follows and its source line. Nothing is placed yet: counts may be short.",
+    "fact_active_disclosure": "表二 主动公开: one row per report × item × measure." + _NOTE,
+    "fact_applications": "表三 依申请: one row per report × template row × applicant column." + _NOTE,
+    "fact_review_litigation": "表四 复议诉讼: one row per report × proceeding × outcome." + _NOTE,
+    "fact_narrative": "Figures stated in the prose (items published, applications received, reviews, suits): one "
+                      "row per report × measure, with the sentence and line.",
+    "dim_reports": "One row per report: agency, year with its evidence and conflict flag, template, source_path, "
+                   "quality_score and trusted.",
+    "quality_issues": "One row per finding (rule, severity, table/row/column, expected, found, message): broken "
+                      "arithmetic, unplaced rows, year conflicts, duplicates.",
+}
+_GROUPS = {"raw_reports": "ingestion", "report_sections": "parsing", "report_tables": "parsing",
+           "quality_issues": "quality"}
+_STAGES = ("raw_reports", "report_sections", "report_tables")
+_INVENTORY = dg.AssetKey("raw_file_inventory")
+_DEPS = {"raw_reports": {_INVENTORY}, "report_sections": {dg.AssetKey("raw_reports")},
+         "report_tables": {dg.AssetKey("raw_reports"), dg.AssetKey("report_sections")}}
+_NORMALIZED_DEPS = {_INVENTORY, *(dg.AssetKey(stage) for stage in _STAGES)}
+
+
+def _out(name: str) -> dg.AssetOut:
+    group = _GROUPS.get(name, "facts")
+    return dg.AssetOut(io_manager_key="warehouse_io", group_name=group, description=_DESCRIPTIONS[name],
+                       is_required=False,
+                       metadata=table_metadata(MODELS[name]), owners=["team:govreports"], tags={"stage": group})
+
+
+@dg.multi_asset(outs={name: _out(name) for name in MODELS}, partitions_def=YEARS, name="year_tables",
+                ins={"raw_file_inventory": dg.AssetIn()}, can_subset=True,
+                internal_asset_deps={name: _DEPS.get(name, _NORMALIZED_DEPS) for name in MODELS})
+def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_file_inventory: pd.DataFrame):
+    """Read, section, tokenize, place and check every report of the year; write each stage's table."""
+    year = int(context.partition_key)
+    chosen = raw_file_inventory[(raw_file_inventory["outcome"] == "report") & (raw_file_inventory["year"] == year)]
+    entries = list(chosen[["source_path", "report_id", "sha256"]].itertuples(index=False, name=None))
+    selected = [name for name in MODELS if dg.AssetKey(name) in context.selected_asset_keys]
+    counts = {name: Counter() for name in selected}
+    with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
+        writers = {name: PartWriter(Path(spool) / name, arrow_schema(name)) for name in selected}
+        for batch in ordered_map(run_batch, year_tasks(raw_dir.root(), year, entries), default_workers()):
+            if batch.failures:
+                raise dg.Failure(description=batch.failures[0], metadata={"failures": len(batch.failures)})
+            for name in selected:
+                writers[name].write(batch.tables[name])
+                counts[name].update(batch.counts[name])
+        if "quality_issues" in writers:
+            issues = validated(QualityIssues, records_frame(_inventory_issues(raw_file_inventory, year),
+                                                            ISSUE_COLUMNS))
+            writers["quality_issues"].write(to_arrow(issues))
+            counts["quality_issues"].update({"rows": len(issues)} | {f"rule:{k}": int(v) for k, v in
+                                                                     issues["rule"].value_counts().items()})
+        for name, writer in writers.items():
+            yield dg.Output(writer.close(), output_name=name, metadata=_metadata(name, counts[name]))
+
+
+def _metadata(name: str, counts: Counter) -> dict:
+    """What the UI shows for one output: row count and the figures of that table."""
+    def prefixed(prefix: str) -> dg.MetadataValue:
+        return dg.MetadataValue.json({k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith(prefix)})
+
+    metadata = {"dagster/row_count": counts["rows"]}
+    if name == "raw_reports":
+        metadata["reports"] = counts["rows"]
+    if name == "report_sections":
+        metadata |= {"sections": counts["rows"], "reports": counts["reports"]}
+    if name == "report_tables":
+        metadata["cells_found"] = counts["cells_found"]
+    if name in FACT_OUTPUTS:
+        metadata |= {"reports": counts["reports"], "cell_status": prefixed("cell_status:")}
+    if name == "dim_reports":
+        metadata |= {"trusted": counts["trusted"], "year_conflicts": counts["year_conflicts"]}
+    if name == "quality_issues":
+        metadata["rules"] = prefixed("rule:")
+    return metadata
+
+
+_INVENTORY_RULES = {"duplicate": ("duplicate_report", "info"), "not_a_report": ("not_a_report", "warning")}
+
+
+def _inventory_issues(inventory: pd.DataFrame, year: int) -> list[dict]:
+    """Files of this year that did not become a report row: duplicates, and texts that are no report."""
+    records = []
+    for outcome, (rule, severity) in _INVENTORY_RULES.items():
+        for entry in inventory[(inventory["outcome"] == outcome) & (inventory["year"] == year)].itertuples(index=False):
+            records.append({"report_id": entry.report_id, "year": year, "source_path": entry.source_path,
+                            "rule": rule, "severity": severity, "table": None, "row": None, "column": None,
+                            "expected": None, "found": None, "message": entry.reason})
+    return records
+

@@ -91,9 +91,11 @@ class GeneratedReport:
 
 # ------------------------------------------------------------------------------------ choices
 
-def choose_spec(rng: random.Random, index: int) -> Spec:
-    """Year, template generation, layout, encoding and cell style of one report."""
-    year = rng.randint(2019, 2024)
+def choose_spec(rng: random.Random, index: int, only_year: int | None = None) -> Spec:
+    """Year, template generation, layout, encoding and cell style of one report (``only_year``: that year
+    for every report; the other draws stay those of the default corpus)."""
+    drawn = rng.randint(2019, 2024)  # drawn in any case, so the draws after it stay the same
+    year = only_year or drawn
     generation = "2019" if year <= 2020 else "2021"
     layout = rng.choices(LAYOUTS, (3, 3, 2, 2))[0]
     blank = {"lines": 0.5 if rng.random() < 0.25 else 0.0, "tab": rng.choice((0.0, 0.4, 0.9)),
@@ -194,10 +196,10 @@ def _header_lines(spec: Spec, rng: random.Random) -> tuple[list[str], str]:
     return lines, published
 
 
-def build_report(seed: int, index: int) -> GeneratedReport:
-    """One report and its truth, determined by ``(seed, index)`` alone."""
+def build_report(seed: int, index: int, only_year: int | None = None) -> GeneratedReport:
+    """One report and its truth, determined by ``(seed, index)`` (and ``only_year``) alone."""
     rng = random.Random(f"govreports-corpus:{seed}:{index}")
-    spec = choose_spec(rng, index)
+    spec = choose_spec(rng, index, only_year)
     blank_ok = spec.style.blank > 0
     last_blank_ok = spec.layout != "pipe"  # a trailing empty pipe cell reads as padding
     active = active_rows(rng, spec.generation, spec.style, blank_ok and spec.layout != "lines", last_blank_ok,
@@ -286,14 +288,15 @@ def _truth(spec: Spec, name: str, published: str, sections: list[dict], active: 
 
 # ------------------------------------------------------------------------------------ corpus
 
-def generate(reports: int, seed: int, out: Path) -> list[str]:
-    """Write ``reports`` reports to ``out/raw`` and their truth to ``out/truth``; return the file names."""
+def generate(reports: int, seed: int, out: Path, only_year: int | None = None) -> list[str]:
+    """Write ``reports`` reports to ``out/raw`` and their truth to ``out/truth``; return the file names.
+    ``only_year`` puts every report in that year (one big partition)."""
     raw_dir, truth_dir = out / "raw", out / "truth"
     raw_dir.mkdir(parents=True, exist_ok=True)
     truth_dir.mkdir(parents=True, exist_ok=True)
     names = []
     for index in range(reports):
-        report = build_report(seed, index)
+        report = build_report(seed, index, only_year)
         (raw_dir / report.name).write_bytes(report.data)
         text = json.dumps(report.truth, ensure_ascii=False, indent=1) + "\n"
         (truth_dir / report.name.replace(".txt", ".json")).write_bytes(text.encode("utf-8"))
@@ -306,8 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=int, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--year", type=int, help="every report in this year, 2019–2024 (default: spread over them)")
     args = parser.parse_args(argv)
-    names = generate(args.reports, args.seed, args.out)
+    names = generate(args.reports, args.seed, args.out, args.year)
     print(f"{len(names)} reports in {args.out / 'raw'}, truth in {args.out / 'truth'}")
     return 0
 

@@ -1,12 +1,14 @@
 """Throughput, memory and accuracy of the pipeline on a generated corpus, in one run.
 
-Usage: ``python benchmarks/run.py --reports N [--workers W] [--seed S] [--corpus DIR] [--profile]``.
-Prints (a) parse throughput of the pure parser ``parse_report``, single process and over W worker
-processes (per core); (b) end-to-end throughput of ``run_pipeline`` (inventory → one year partition →
-facts → checks → Parquet, Dagster in process, ephemeral instance) in a fresh child process; (c) peak
-RSS of each; (d) the floor: reading and decoding the same bytes and writing the same number of fact
-rows to Parquet with pyarrow, and end-to-end / floor; (e) cell accuracy against the generated truth.
-``--profile`` adds the top cProfile hotspots of parsing the corpus.
+Usage: ``python benchmarks/run.py --reports N [--year Y] [--workers W] [--seed S] [--corpus DIR] [--profile]
+[--no-accuracy]``. ``--year`` puts every report in one year, so the partition holds the whole corpus.
+Prints (a) parse throughput of the pure parser ``parse_report``, single process (wall and CPU time: the
+machine may be shared) and over W worker processes (per core); (b) end-to-end throughput of
+``run_pipeline`` (inventory → the busiest year partition → facts → checks → Parquet, Dagster in
+process, ephemeral instance, GOVREPORTS_WORKERS=W) in a fresh child process; (c) peak RSS of each, and
+of the end-to-end run's worker processes; (d) the floor: reading and decoding the same bytes and
+writing the same number of fact rows to Parquet with pyarrow, and end-to-end / floor; (e) cell accuracy
+against the generated truth. ``--profile`` adds the top cProfile hotspots of parsing the corpus.
 """
 
 import argparse
@@ -31,20 +33,21 @@ from benchmarks.compare import score  # noqa: E402
 from benchmarks.generate_corpus import generate  # noqa: E402
 
 FACT_TABLES = ("fact_active_disclosure", "fact_applications", "fact_review_litigation")
+SINGLE_SAMPLE = 5000  # reports parsed in one process for (a): enough for a stable rate
 
 
 # ------------------------------------------------------------------------------------ corpus
 
-def corpus(reports: int, seed: int, root: Path) -> Path:
+def corpus(reports: int, seed: int, root: Path, year: int | None) -> Path:
     """A corpus of ``reports`` reports under ``root`` (reused when already complete)."""
     raw = root / "raw"
     if not raw.is_dir() or len(list(raw.iterdir())) != reports:
-        generate(reports, seed, root)
+        generate(reports, seed, root, year)
     return root
 
 
-def load(root: Path) -> list[tuple[str, bytes]]:
-    return [(p.name, p.read_bytes()) for p in sorted((root / "raw").iterdir())]
+def load(root: Path, limit: int | None = None) -> list[tuple[str, bytes]]:
+    return [(p.name, p.read_bytes()) for p in sorted((root / "raw").iterdir())[:limit]]
 
 
 def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -53,14 +56,14 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 # ------------------------------------------------------------------------------------ (a) parse
 
-def parse_single(files: list[tuple[str, bytes]]) -> float:
-    """Seconds to parse every file in this process (bytes already in memory)."""
+def parse_single(files: list[tuple[str, bytes]]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) to parse every file in this process (bytes already in memory)."""
     from assets.core.report import parse_report
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for name, data in files:
         parse_report(name, data)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 def _parse_chunk(paths: list[str]) -> int:
@@ -86,41 +89,46 @@ def parse_parallel(root: Path, workers: int) -> tuple[float, float]:
 
 # ------------------------------------------------------------------------------------ (e) accuracy
 
-def accuracy(files: list[tuple[str, bytes]], root: Path) -> Counter:
+def accuracy(root: Path, names: list[str]) -> Counter:
     """Cell outcomes of every report against its truth file."""
     from assets.core.report import parse_report, to_json
 
     total: Counter = Counter()
-    for name, data in files:
+    for name in names:
         truth = json.loads((root / "truth" / name.replace(".txt", ".json")).read_text(encoding="utf-8"))
-        total += score(truth, to_json(parse_report(name, data)))
+        total += score(truth, to_json(parse_report(name, (root / "raw" / name).read_bytes())))
     return total
 
 
 # ------------------------------------------------------------------------------------ (b) end to end
 
-def _end_to_end(raw: str, warehouse: str, year: int, queue: mp.Queue) -> None:
+def _end_to_end(raw: str, warehouse: str, year: int, workers: int, queue: mp.Queue) -> None:
     os.environ.pop("DAGSTER_HOME", None)
+    os.environ["GOVREPORTS_WORKERS"] = str(workers)
     from orchestration.runner import run_pipeline
 
     marks: list[tuple[str, float]] = [("start", time.perf_counter())]
     run_pipeline(raw, warehouse, years=[year], progress=lambda text: marks.append((text, time.perf_counter())))
     marks.append(("end", time.perf_counter()))
-    queue.put({"marks": marks, "rss_mb": peak_rss_mb()})
+    from assets.core.pool import _POOLS
+
+    for pool in _POOLS.values():  # so that the workers' peak RSS is counted
+        pool.shutdown()
+    queue.put({"marks": marks, "rss_mb": peak_rss_mb(), "workers_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)})
 
 
-def end_to_end(root: Path, year: int, warehouse: Path) -> dict:
+def end_to_end(root: Path, year: int, warehouse: Path, workers: int) -> dict:
     """Phase timings and peak RSS of ``run_pipeline`` for one year, in a fresh process."""
     context = mp.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_end_to_end, args=(str(root / "raw"), str(warehouse), year, queue))
+    process = context.Process(target=_end_to_end, args=(str(root / "raw"), str(warehouse), year, workers, queue))
     process.start()
     result = queue.get()
     process.join()
     marks = result["marks"]
     times = [t for _, t in marks]
     return {"inventory": times[2] - times[1], "partition": times[3] - times[2], "rollups": times[4] - times[3],
-            "total": times[-1] - times[0], "rss_mb": result["rss_mb"]}
+            "total": times[-1] - times[0], "rss_mb": result["rss_mb"], "workers_rss_mb": result["workers_rss_mb"]}
 
 
 def fact_rows(warehouse: Path, year: int) -> int:
@@ -132,26 +140,46 @@ def fact_rows(warehouse: Path, year: int) -> int:
 
 # ------------------------------------------------------------------------------------ (d) floor
 
-def floor(paths: list[Path], rows: int, out: Path) -> float:
-    """Seconds to read and decode ``paths`` and write ``rows`` fact-shaped rows to Parquet (pyarrow)."""
+def floor(paths: list[Path], rows: int, out: Path, chunk: int = 1_000_000) -> float:
+    """Seconds to read and decode ``paths`` and write ``rows`` fact-shaped rows to Parquet (pyarrow,
+    columns built in C++ from a few repeated values, written ``chunk`` rows at a time)."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     start = time.perf_counter()
-    texts = []
+    characters = 0
     for path in paths:
         data = path.read_bytes()
         try:
-            texts.append(data.decode("utf-8"))
+            characters += len(data.decode("utf-8"))
         except UnicodeDecodeError:
-            texts.append(data.decode("gb18030"))
-    table = pa.table({
-        "report_id": pa.array([f"{i // 200:016x}" for i in range(rows)]),
-        "row": pa.array(["new_received"] * rows), "column": pa.array(["natural_person"] * rows),
-        "value": pa.array([float(i % 97) for i in range(rows)]), "cell_status": pa.array(["number"] * rows),
-        "raw": pa.array([str(i % 97) for i in range(rows)]), "source_line": pa.array(list(range(rows))),
-    })
-    pq.write_table(table, out)
+            characters += len(data.decode("gb18030"))
+
+    def strings(indices: np.ndarray, values: list[str]) -> pa.Array:
+        return pa.DictionaryArray.from_arrays(pa.array(indices % len(values), pa.int32()),
+                                              pa.array(values)).cast(pa.string())
+
+    ids = [f"{i:016x}" for i in range(rows // 180 + 1)]
+    numbers = [str(i) for i in range(97)]
+    schema = None
+    with tempfile.TemporaryDirectory() as scratch:
+        writer = None
+        for begin in range(0, max(rows, 1), chunk):
+            index = np.arange(begin, min(begin + chunk, rows), dtype=np.int64)
+            table = pa.table({
+                "report_id": strings(index // 180, ids), "row": strings(index % 25, [f"row_{i}" for i in range(25)]),
+                "column": strings(index % 7, [f"column_{i}" for i in range(7)]),
+                "value": pa.array((index % 97).astype(np.float64)), "cell_status": strings(index, ["number"]),
+                "raw": strings(index, numbers), "source_line": pa.array(index % 400 + 1),
+            })
+            if writer is None:
+                schema = table.schema
+                writer = pq.ParquetWriter(Path(scratch) / "floor.parquet", schema)
+            writer.write_table(table)
+        if writer is not None:
+            writer.close()
+            Path(scratch, "floor.parquet").replace(out)
     return time.perf_counter() - start
 
 
@@ -186,48 +214,58 @@ def busiest_year(root: Path) -> tuple[int, list[Path]]:
     return year, by_year[year]
 
 
-def run(reports: int, workers: int, seed: int, corpus_dir: Path | None, with_profile: bool) -> None:
+def run(reports: int, workers: int, seed: int, corpus_dir: Path | None, with_profile: bool, year: int | None,
+        with_accuracy: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="govreports-bench-") as tmp:
-        root = corpus(reports, seed, corpus_dir or Path(tmp) / "corpus")
-        files = load(root)
-        total_mb = sum(len(d) for _, d in files) / 1e6
-        print(f"machine: {machine()}")
-        print(f"corpus: {len(files)} reports, {total_mb:.1f} MB, seed {seed}, {root}")
+        root = corpus(reports, seed, corpus_dir or Path(tmp) / "corpus", year)
+        names = sorted(p.name for p in (root / "raw").iterdir())
+        count = len(names)
+        total_mb = sum((root / "raw" / n).stat().st_size for n in names) / 1e6
+        print(f"machine: {machine()}; load average before: {os.getloadavg()[0]:.2f}")
+        print(f"corpus: {count} reports, {total_mb:.1f} MB ({total_mb * 1e3 / count:.1f} KB per report), "
+              f"seed {seed}, {root}")
 
-        single = parse_single(files)
+        sample = load(root, SINGLE_SAMPLE)
+        single, cpu = parse_single(sample)
         rss_parse = peak_rss_mb()
-        print(f"(a) parse, 1 process: {len(files) / single:,.0f} reports/s ({single:.2f} s)")
+        sample_mb = sum(len(d) for _, d in sample) / 1e6
+        print(f"(a) parse, 1 process ({len(sample)} reports): {len(sample) / single:,.0f} reports/s wall "
+              f"({single:.2f} s), {len(sample) / cpu:,.0f} reports/s of CPU time = {sample_mb / cpu:.2f} MB/s")
+        del sample
         parallel, rss_worker = parse_parallel(root, workers)
-        rate = len(files) / parallel
+        rate = count / parallel
         print(f"(a) parse, {workers} processes: {rate:,.0f} reports/s = {rate / workers:,.0f} reports/s per core "
               f"(read + parse, {parallel:.2f} s)")
 
         year, year_files = busiest_year(root)
         warehouse = Path(tmp) / "warehouse"
-        e2e = end_to_end(root, year, warehouse)
+        e2e = end_to_end(root, year, warehouse, workers)
         rows = fact_rows(warehouse, year)
         print(f"(b) end to end, year {year} ({len(year_files)} reports in the partition, inventory of "
-              f"{len(files)} files): total {e2e['total']:.1f} s = inventory {e2e['inventory']:.1f} s "
-              f"({len(files) / e2e['inventory']:,.0f} files/s) + partition {e2e['partition']:.1f} s "
+              f"{len(names)} files, {workers} workers): total {e2e['total']:.1f} s = "
+              f"inventory {e2e['inventory']:.1f} s "
+              f"({len(names) / e2e['inventory']:,.0f} files/s) + partition {e2e['partition']:.1f} s "
               f"({len(year_files) / e2e['partition']:,.0f} reports/s) + rollups {e2e['rollups']:.1f} s")
-        projected = 200_000 / (len(files) / e2e["inventory"]) + 200_000 / (len(year_files) / e2e["partition"])
-        print(f"    projected 200,000 reports (inventory + partitions at these rates, 1 process): "
+        projected = 200_000 / (len(names) / e2e["inventory"]) + 200_000 / (len(year_files) / e2e["partition"])
+        print(f"    projected for a year of 200,000 reports (inventory + partition at these rates): "
               f"{projected / 60:.1f} min")
         print(f"(c) peak RSS: parse process {rss_parse:.0f} MB, parse worker {rss_worker:.0f} MB, "
-              f"end-to-end process {e2e['rss_mb']:.0f} MB")
+              f"end-to-end process {e2e['rss_mb']:.0f} MB (its largest worker {e2e['workers_rss_mb']:.0f} MB)")
 
-        floor_all = floor([root / "raw" / n for n, _ in files], rows, Path(tmp) / "floor_all.parquet")
+        floor_all = floor([root / "raw" / n for n in names], rows, Path(tmp) / "floor_all.parquet")
+        fact_mb = sum(p.stat().st_size for t in FACT_TABLES for p in (warehouse / t).rglob("*.parquet")) / 1e6
         floor_year = floor(year_files, rows, Path(tmp) / "floor_year.parquet")
         print(f"(d) floor ({rows:,} fact rows): all files {floor_all:.2f} s, partition files {floor_year:.2f} s; "
               f"end-to-end / floor = {e2e['total'] / floor_all:.0f}x (whole run), "
-              f"{e2e['partition'] / floor_year:.0f}x (partition)")
+              f"{e2e['partition'] / floor_year:.0f}x (partition); fact Parquet written {fact_mb:.0f} MB")
 
-        cells = accuracy(files, root)
-        share = cells["exact"] / cells["cells"] if cells["cells"] else 0.0
-        print(f"(e) accuracy: cells={cells['cells']} exact={cells['exact']} flagged={cells['flagged']} "
-              f"silently_wrong={cells['silently_wrong']} guessed={cells['guessed']} accuracy={share:.4f}")
+        if with_accuracy:
+            cells = accuracy(root, names)
+            share = cells["exact"] / cells["cells"] if cells["cells"] else 0.0
+            print(f"(e) accuracy: cells={cells['cells']} exact={cells['exact']} flagged={cells['flagged']} "
+                  f"silently_wrong={cells['silently_wrong']} guessed={cells['guessed']} accuracy={share:.4f}")
         if with_profile:
-            print(profile(files))
+                print(profile(load(root, SINGLE_SAMPLE)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -237,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--corpus", type=Path, help="reuse (or create) the corpus here instead of a temp dir")
     parser.add_argument("--profile", action="store_true", help="print the top 10 parser hotspots (cProfile)")
+    parser.add_argument("--year", type=int, help="generate every report in this year (one big partition)")
+    parser.add_argument("--no-accuracy", action="store_true", help="skip (e), the single-process scoring pass")
     args = parser.parse_args(argv)
-    run(args.reports, args.workers, args.seed, args.corpus, args.profile)
+    run(args.reports, args.workers, args.seed, args.corpus, args.profile, args.year, not args.no_accuracy)
     return 0
 
 

@@ -94,7 +94,7 @@ def _year_evidence(lines: list[str]) -> list[dict]:
             break
     for index, line in enumerate(lines):
         text = compact(line)
-        if not text:
+        if "年" not in text:  # both patterns below need it
             continue
         period = _PERIOD.search(text)
         if period:

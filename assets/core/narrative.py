@@ -13,6 +13,9 @@ from .text import compact
 
 _SENTENCE_END = re.compile(r"(?<=[。;!?])")
 _PATTERNS = [(m.code, [re.compile(p) for p in m.patterns]) for m in NARRATIVE_MEASURES]
+# Any pattern of any measure, without its groups: a line it does not match holds no figure at all.
+_ANY = re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[a-z]+>', '(?:', p)})"
+                           for m in NARRATIVE_MEASURES for p in m.patterns))
 _MAX_SENTENCE = 160
 
 
@@ -32,7 +35,7 @@ def extract_narrative(lines: list[str]) -> list[NarrativeFact]:
     found: dict[str, NarrativeFact] = {}
     for number, line in enumerate(lines, start=1):
         text = compact(line)
-        if len(text) < 6:
+        if len(text) < 6 or not _ANY.search(text):
             continue
         for sentence in _SENTENCE_END.split(text):
             for code, patterns in _PATTERNS:

@@ -74,7 +74,8 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fi
     counts = {name: Counter() for name in selected}
     with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
         writers = {name: PartWriter(Path(spool) / name, arrow_schema(name)) for name in selected}
-        for batch in ordered_map(run_batch, year_tasks(raw_dir.root(), year, entries), default_workers()):
+        workers = default_workers()
+        for batch in ordered_map(run_batch, year_tasks(raw_dir.root(), year, entries, workers), workers):
             if batch.failures:
                 raise dg.Failure(description=batch.failures[0], metadata={"failures": len(batch.failures)})
             for name in selected:

@@ -114,7 +114,10 @@ def _end_to_end(raw: str, warehouse: str, year: int, workers: int, queue: mp.Que
 
     for pool in _POOLS.values():  # so that the workers' peak RSS is counted
         pool.shutdown()
-    queue.put({"marks": marks, "rss_mb": peak_rss_mb(), "workers_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)})
+    cpu = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+              for field in ("ru_utime", "ru_stime"))
+    queue.put({"marks": marks, "rss_mb": peak_rss_mb(), "workers_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN),
+               "cpu": cpu})
 
 
 def end_to_end(root: Path, year: int, warehouse: Path, workers: int) -> dict:
@@ -128,7 +131,8 @@ def end_to_end(root: Path, year: int, warehouse: Path, workers: int) -> dict:
     marks = result["marks"]
     times = [t for _, t in marks]
     return {"inventory": times[2] - times[1], "partition": times[3] - times[2], "rollups": times[4] - times[3],
-            "total": times[-1] - times[0], "rss_mb": result["rss_mb"], "workers_rss_mb": result["workers_rss_mb"]}
+            "total": times[-1] - times[0], "rss_mb": result["rss_mb"], "workers_rss_mb": result["workers_rss_mb"],
+            "cpu": result["cpu"]}
 
 
 def fact_rows(warehouse: Path, year: int) -> int:
@@ -248,7 +252,8 @@ def run(reports: int, workers: int, seed: int, corpus_dir: Path | None, with_pro
               f"({len(year_files) / e2e['partition']:,.0f} reports/s) + rollups {e2e['rollups']:.1f} s")
         projected = 200_000 / (len(names) / e2e["inventory"]) + 200_000 / (len(year_files) / e2e["partition"])
         print(f"    projected for a year of 200,000 reports (inventory + partition at these rates): "
-              f"{projected / 60:.1f} min")
+              f"{projected / 60:.1f} min; CPU time of the run (process + workers) {e2e['cpu']:.0f} s = "
+              f"{e2e['cpu'] / len(names) * 1e3:.1f} ms per report; load average after: {os.getloadavg()[0]:.2f}")
         print(f"(c) peak RSS: parse process {rss_parse:.0f} MB, parse worker {rss_worker:.0f} MB, "
               f"end-to-end process {e2e['rss_mb']:.0f} MB (its largest worker {e2e['workers_rss_mb']:.0f} MB)")
 

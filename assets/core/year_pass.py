@@ -58,7 +58,7 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
 COLUMNS = {"raw_reports": RAW_COLUMNS, "report_sections": SECTION_COLUMNS, "report_tables": TABLE_COLUMNS,
            **{output: FACT_COLUMNS[table] for output, table in FACT_OUTPUTS.items()},
            "fact_narrative": NARRATIVE_COLUMNS, "dim_reports": DIM_COLUMNS, "quality_issues": ISSUE_COLUMNS}
-BATCH_REPORTS = 200  # reports per task: a worker holds one batch's rows (≈ 100,000) at a time
+MAX_BATCH = 500  # reports per task at most: a worker holds one batch's rows (≈ 200,000) at a time
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,9 @@ def counts_of(output: str, frame: pd.DataFrame) -> Counter:
     return counts
 
 
-def year_tasks(root: Path, year: int, entries: list[tuple[str, str, str]]) -> list[YearTask]:
-    """The year's inventoried reports in batches of ``BATCH_REPORTS``."""
-    return [YearTask(root, year, entries[start:start + BATCH_REPORTS])
-            for start in range(0, len(entries), BATCH_REPORTS)]
+def year_tasks(root: Path, year: int, entries: list[tuple[str, str, str]], workers: int) -> list[YearTask]:
+    """The year's inventoried reports in batches: at least four per worker (so that every core works to
+    the end), at most ``MAX_BATCH`` reports each (big enough that validation costs little per report)."""
+    size = max(1, min(MAX_BATCH, -(-len(entries) // (4 * workers))))
+    return [YearTask(root, year, entries[start:start + size]) for start in range(0, len(entries), size)]
 

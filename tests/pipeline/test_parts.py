@@ -1,0 +1,65 @@
+"""A year partition written in several Parquet parts: read whole by pandas and DuckDB, replaced whole
+on re-materialization (no stale part, no staging left), and checked one row group at a time."""
+
+import shutil
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from upath import UPath
+
+import assets.core.parts as parts
+from orchestration.checks import ASSET_CHECKS, validate_row_groups
+from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
+from orchestration.io_managers import PartitionTable
+from schemas.tables import FactApplications
+from tests.conftest import SAMPLE_DIR
+
+
+def _year_2021(instance, raw, wh):
+    result = dg.materialize([*ASSETS, *ASSET_CHECKS], selection=YEAR_ASSETS, partition_key="2021",
+                            resources=build_resources(str(raw), str(wh)), instance=instance)
+    assert result.success
+    assert all(e.passed for e in result.get_asset_check_evaluations() if e.check_name != "quality_summary")
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(["report_id", "row", "applicant"]).reset_index(drop=True)
+
+
+def test_partition_in_several_parts_is_read_whole_and_replaced_whole(tmp_path, monkeypatch):
+    raw, wh = tmp_path / "raw", tmp_path / "warehouse"
+    shutil.copytree(SAMPLE_DIR, raw)
+    year_dir = wh / "fact_applications" / "year=2021"
+    monkeypatch.setattr(parts, "ROW_GROUP_ROWS", 50)  # a row group per batch, a new part after 100 rows
+    monkeypatch.setattr(parts, "PART_ROWS", 100)
+    with dg.instance_for_test() as instance:
+        dg.materialize(ASSETS, selection=["raw_file_inventory"], resources=build_resources(str(raw), str(wh)),
+                       instance=instance)
+        _year_2021(instance, raw, wh)
+        assert sorted(p.name for p in year_dir.iterdir()) == ["part-0.parquet", "part-1.parquet"]
+        several = pd.read_parquet(wh / "fact_applications")
+        assert len(several) == 7 * 23 + 7 * 25
+        counted = duckdb.sql(f"select count(*) from read_parquet('{wh}/fact_applications/*/*.parquet', "
+                             "hive_partitioning=true)").fetchall()
+        assert counted == [(len(several),)]
+        monkeypatch.undo()
+        _year_2021(instance, raw, wh)
+    assert [p.name for p in year_dir.iterdir()] == ["part-0.parquet"]  # the stale part-1 went with its directory
+    pd.testing.assert_frame_equal(_sorted(pd.read_parquet(wh / "fact_applications")), _sorted(several))
+    assert not list((wh / "fact_applications" / ".staging").iterdir())
+
+
+def test_schema_check_fails_when_one_report_spans_two_row_groups(tmp_path):
+    frame = pd.DataFrame({"report_id": ["0123456789abcdef"] * 2, "row": ["new_received", "carried_over"],
+                          "applicant": ["total", "total"], "value": [1.0, 2.0], "cell_status": ["number"] * 2,
+                          "raw": ["1", "2"], "source_line": pd.array([3, 4], dtype="Int64")})
+    directory = tmp_path / "year=2021"
+    directory.mkdir()
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), directory / "part-0.parquet", row_group_size=1)
+    rows, problem = validate_row_groups(PartitionTable(UPath(directory), 2021), FactApplications)
+    assert problem is not None and "several row groups" in problem["error"]
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), directory / "part-0.parquet")
+    assert validate_row_groups(PartitionTable(UPath(directory), 2021), FactApplications) == (2, None)

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
 
 from schemas.tables import QualityIssues
 
-from .core.frames import ISSUE_COLUMNS, records_frame
+from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issue_records
 from .core.parts import PartWriter, to_arrow
 from .core.pool import default_workers, ordered_map
 from .core.year_pass import FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
@@ -72,6 +73,7 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fi
     entries = list(chosen[["source_path", "report_id", "sha256"]].itertuples(index=False, name=None))
     selected = [name for name in MODELS if dg.AssetKey(name) in context.selected_asset_keys]
     counts = {name: Counter() for name in selected}
+    agencies: list[dict] = []  # what same_agency_year needs of every dim row of the year: four short fields
     with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
         writers = {name: PartWriter(Path(spool) / name, arrow_schema(name)) for name in selected}
         workers = default_workers()
@@ -81,9 +83,11 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fi
             for name in selected:
                 writers[name].write(batch.tables[name])
                 counts[name].update(batch.counts[name])
+            agencies.extend(batch.tables["dim_reports"].select(_AGENCY_FIELDS).append_column(
+                "year", pa.array([year] * batch.tables["dim_reports"].num_rows)).to_pylist())
         if "quality_issues" in writers:
-            issues = validated(QualityIssues, records_frame(_inventory_issues(raw_file_inventory, year),
-                                                            ISSUE_COLUMNS))
+            found = same_agency_issue_records(agencies) + _inventory_issues(raw_file_inventory, year)
+            issues = validated(QualityIssues, records_frame(found, ISSUE_COLUMNS))
             writers["quality_issues"].write(to_arrow(issues))
             counts["quality_issues"].update({"rows": len(issues)} | {f"rule:{k}": int(v) for k, v in
                                                                      issues["rule"].value_counts().items()})
@@ -112,6 +116,7 @@ def _metadata(name: str, counts: Counter) -> dict:
     return metadata
 
 
+_AGENCY_FIELDS = ["report_id", "source_path", "agency_id"]
 _INVENTORY_RULES = {"duplicate": ("duplicate_report", "info"), "not_a_report": ("not_a_report", "warning")}
 
 

@@ -3,7 +3,9 @@
 Belongs here: the process pool the inventory and the year pass share. Workers are *spawned* (not
 forked: the Dagster process runs threads, and a fork copies their locks) once per process and reused,
 so a run over several years pays the start-up once. ``GOVREPORTS_WORKERS`` sets their number (default:
-the cores this process may use); 1 runs everything in the calling process.
+the cores this process may use); 1 runs everything in the calling process. As with any spawned
+process pool, a *script* that runs the pipeline needs the ``if __name__ == "__main__":`` guard (the
+``dagster``, ``govreports`` and ``pytest`` entry points have it).
 """
 
 import multiprocessing

@@ -12,7 +12,7 @@ place, the old one deleted. A reader sees the old parts or the new parts, never 
 earlier, larger write disappear with their directory. Between the two renames the partition is briefly
 absent. On an object store (s3://) a directory rename copies object by object, so there a reader racing the
 swap can see some of the new parts. A killed run leaves at most a ``.staging`` directory, removed by the
-next successful write of that partition.
+next successful write of that partition (``.staging`` itself goes once it is empty).
 
 Loading: an input annotated ``pd.DataFrame`` gets the whole partition; one annotated ``PartitionTable``
 gets a lazy reader (row groups, chosen columns), so checks over a large year stay within bounded memory.
@@ -122,6 +122,8 @@ class HiveParquetIOManager(dg.UPathIOManager):
         for leftover in staging.parent.iterdir():
             if leftover.name.startswith(f"{final.name}."):
                 _remove(leftover)
+        if _is_local(staging) and not any(staging.parent.iterdir()):
+            staging.parent.rmdir()  # an object store has no empty directories to remove
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame | PartitionTable:
         if not context.has_asset_partitions:

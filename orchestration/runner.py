@@ -89,5 +89,5 @@ def format_summary(summary: dict) -> str:
                   ("dim_reports", "fact_active_disclosure", "fact_applications", "fact_review_litigation",
                    "quality_issues")]
         lines.append(f"{year:>6} " + " ".join(f"{v:>{w}}" for v, w in zip(values, (8, 10, 10, 10, 7), strict=True)))
-    lines.append(f"Parquet: {summary['warehouse']}/<asset>/year=<YYYY>/part-0.parquet")
+    lines.append(f"Parquet: {summary['warehouse']}/<asset>/year=<YYYY>/part-<n>.parquet")
     return "\n".join(lines)

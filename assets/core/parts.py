@@ -15,7 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 PARTITION_COLUMN = "year"
-ROW_GROUP_ROWS = 131_072  # buffered rows per row group (whole batches: a batch is never split)
+ROW_GROUP_ROWS = 131_072  # buffered rows per row group (whole batches: a batch is never split) …
+ROW_GROUP_BYTES = 64 << 20  # … or fewer when they hold this many bytes (raw_reports: ≈ 10 KB of text a row)
 PART_ROWS = 2_000_000  # a new part file after this many rows
 
 
@@ -41,7 +42,7 @@ class PartWriter:
         directory.mkdir(parents=True, exist_ok=True)
         self.rows = self.parts = self._part_rows = 0
         self._buffer: list[pa.Table] = []
-        self._buffered = 0
+        self._buffered = self._buffered_bytes = 0
         self._writer: pq.ParquetWriter | None = None
 
     def write(self, table: pa.Table) -> None:
@@ -49,7 +50,8 @@ class PartWriter:
             table = table.cast(self.schema)
         self._buffer.append(table)
         self._buffered += table.num_rows
-        if self._buffered >= ROW_GROUP_ROWS:
+        self._buffered_bytes += table.nbytes
+        if self._buffered >= ROW_GROUP_ROWS or self._buffered_bytes >= ROW_GROUP_BYTES:
             self._flush()
 
     def _flush(self) -> None:
@@ -61,7 +63,7 @@ class PartWriter:
         self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
         self.rows += table.num_rows
         self._part_rows += table.num_rows
-        self._buffer, self._buffered = [], 0
+        self._buffer, self._buffered, self._buffered_bytes = [], 0, 0
 
     def _close_part(self) -> None:
         if self._writer is not None:

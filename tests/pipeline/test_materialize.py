@@ -133,3 +133,14 @@ def test_every_file_accounted_for_check_passes_with_a_duplicate(warehouse):
     assert evaluation.passed
     issues = pd.read_parquet(wh / "quality_issues")
     assert issues.loc[issues["rule"] == "duplicate_report", "source_path"].tolist() == ["copy-of-001.txt"]
+
+
+def test_run_summary_counts_the_rows_written_without_loading_them(warehouse, monkeypatch):
+    from orchestration.runner import run_pipeline
+
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    raw, wh = warehouse
+    summary = run_pipeline(str(raw), str(wh), years=[2021], progress=lambda _: None)
+    assert summary["years"] == [2021]
+    assert summary["rows"]["fact_applications"] == {"2021": len(pd.read_parquet(wh / "fact_applications"))}
+    assert summary["rows"]["dim_reports"] == {"2021": 2}

@@ -10,9 +10,10 @@ renamed. A partition is written whole into ``<root>/<asset>/.staging/year=<YYYY>
 readers above), then swapped in: the old ``year=<YYYY>`` directory is renamed away, the new one renamed into
 place, the old one deleted. A reader sees the old parts or the new parts, never a mix, and parts of an
 earlier, larger write disappear with their directory. Between the two renames the partition is briefly
-absent. On an object store (s3://) a directory rename copies object by object, so there a reader racing the
-swap can see some of the new parts. A killed run leaves at most a ``.staging`` directory, removed by the
-next successful write of that partition (``.staging`` itself goes once it is empty).
+absent. An object store (s3://) has no rename: there the partition's objects are deleted, then the new
+parts uploaded, so a reader racing that sees the year absent or partly written. A killed run leaves at
+most a ``.staging`` directory, removed by the next successful write of that partition (``.staging``
+itself goes once it is empty).
 
 Loading: an input annotated ``pd.DataFrame`` gets the whole partition; one annotated ``PartitionTable``
 gets a lazy reader (row groups, chosen columns), so checks over a large year stay within bounded memory.
@@ -68,13 +69,6 @@ def _is_local(path: UPath) -> bool:
     return isinstance(path.fs, LocalFileSystem)
 
 
-def _rename(source: UPath, target: UPath) -> None:
-    if _is_local(source):
-        source.rename(target)
-    else:
-        source.rename(target, recursive=True)
-
-
 def _remove(path: UPath) -> None:
     if path.exists():
         path.fs.rm(path.path, recursive=True)
@@ -93,10 +87,13 @@ class HiveParquetIOManager(dg.UPathIOManager):
             temporary.rename(path)
             return
         final = path.parent
+        if not _is_local(final):  # an object store has no rename: replace the objects in place
+            self._replace_objects(obj, final)
+            return
         staging = final.parent / STAGING / f"{final.name}.{uuid.uuid4().hex}"
         staging.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(obj, StagedTable):
-            self._upload(obj, staging)
+            shutil.move(obj.directory, staging.path)
         else:
             staging.mkdir()
             part = staging / "part-0.parquet"
@@ -104,26 +101,30 @@ class HiveParquetIOManager(dg.UPathIOManager):
         self._swap(staging, final)
 
     @staticmethod
-    def _upload(staged: StagedTable, staging: UPath) -> None:
-        if _is_local(staging):
-            shutil.move(staged.directory, staging.path)
-            return
-        staging.mkdir()
-        for part in sorted(staged.directory.iterdir()):
-            staging.fs.put_file(str(part), (staging / part.name).path)
+    def _replace_objects(obj: pd.DataFrame | StagedTable, final: UPath) -> None:
+        """On object storage: the partition's old objects deleted, then the new parts uploaded."""
+        final.fs.invalidate_cache()
+        _remove(final)
+        if isinstance(obj, StagedTable):
+            for part in sorted(obj.directory.iterdir()):
+                final.fs.put_file(str(part), (final / part.name).path)
+        else:
+            part = final / "part-0.parquet"
+            obj.drop(columns=[PARTITION_COLUMN], errors="ignore").to_parquet(part.path, filesystem=part.fs, index=False)
+        final.fs.invalidate_cache()
 
     @staticmethod
     def _swap(staging: UPath, final: UPath) -> None:
         """Replace the partition directory ``final`` by ``staging``; remove what earlier runs left."""
         retired = staging.with_name(f"{staging.name}.old")
         if final.exists():
-            _rename(final, retired)
-        _rename(staging, final)
+            final.rename(retired)
+        staging.rename(final)
         for leftover in staging.parent.iterdir():
             if leftover.name.startswith(f"{final.name}."):
                 _remove(leftover)
-        if _is_local(staging) and not any(staging.parent.iterdir()):
-            staging.parent.rmdir()  # an object store has no empty directories to remove
+        if not any(staging.parent.iterdir()):
+            staging.parent.rmdir()
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame | PartitionTable:
         if not context.has_asset_partitions:

@@ -20,6 +20,7 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
+_ENVIRONMENTS: dict[int, dict[str, str]] = {}  # what each pool's workers were started with
 AHEAD = 2  # tasks queued per worker: enough to keep every core busy, few enough to bound memory
 
 
@@ -30,9 +31,15 @@ def default_workers() -> int:
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    """The pool of ``workers`` processes, started afresh when the environment changed since (workers read
+    it once: credentials and endpoints of object storage, for example)."""
     pool = _POOLS.get(workers)
+    if pool is not None and _ENVIRONMENTS[workers] != os.environ:
+        pool.shutdown(wait=False, cancel_futures=True)
+        pool = None
     if pool is None:
         pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        _ENVIRONMENTS[workers] = dict(os.environ)
     return pool
 
 

@@ -39,14 +39,9 @@ def frames(warehouse: Path) -> dict[str, pd.DataFrame]:
     return found
 
 
-def temporary_files(warehouse: Path) -> list[Path]:
-    found = []
-    for directory in (warehouse / asset / "year=2021" for asset in YEAR_ASSETS):
-        try:
-            found.extend(directory / name for name in os.listdir(directory) if name.startswith("."))
-        except FileNotFoundError:
-            continue
-    return found
+def spooled_parts(spool: Path) -> list[Path]:
+    """Parquet parts the year pass is writing (locally, before any is published to the warehouse)."""
+    return sorted(spool.glob("govreports-2021-*/*/part-*.parquet"))
 
 
 # ------------------------------------------------------------------------------------ killed mid-write
@@ -62,13 +57,13 @@ def big_year(raw: Path, reports: int) -> None:
         write(raw, f"big/{n:03d}.txt", text.replace("桃城区", f"桃城区{n}号") + "\n" + prose + "\n")
 
 
-def catch_mid_write(process: subprocess.Popen, warehouse: Path, timeout: float = 180) -> Path:
-    """Stop the run the moment a temporary Parquet file exists and still exists once it is stopped."""
+def catch_mid_write(process: subprocess.Popen, spool: Path, timeout: float = 180) -> Path:
+    """Stop the run the moment the year pass has Parquet parts being written, and still has once stopped."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
-        if temporary_files(warehouse):
+        if spooled_parts(spool):
             process.send_signal(signal.SIGSTOP)
-            still = temporary_files(warehouse)
+            still = spooled_parts(spool)
             if still:
                 return still[0]
             process.send_signal(signal.SIGCONT)
@@ -77,41 +72,41 @@ def catch_mid_write(process: subprocess.Popen, warehouse: Path, timeout: float =
 
 
 def test_run_killed_mid_write_leaves_the_previous_partition_intact(tmp_path):
+    """Parts are written locally (TMPDIR) and published by a directory swap: a run killed while writing
+    leaves every partition of the warehouse as it was, byte for byte, for pandas and DuckDB alike."""
     raw, warehouse, home = tmp_path / "raw", tmp_path / "warehouse", tmp_path / "dagster_home"
+    spool = tmp_path / "spool"
     for sample in SAMPLE_DIR.glob("*.txt"):
         write(raw, sample.name, sample.read_bytes())
     run_pipeline(str(raw), str(warehouse), years=[2021], **QUIET)
     before_bytes, before = parquet_files(warehouse), frames(warehouse)
     big_year(raw, 12)
     home.mkdir()
+    spool.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     process = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "run", "--raw", str(raw), "--warehouse", str(warehouse),
-         "--year", "2021"], cwd=ROOT, env={**os.environ, "DAGSTER_HOME": str(home)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "--year", "2021"], cwd=ROOT, env={**os.environ, "DAGSTER_HOME": str(home), "TMPDIR": str(spool)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        temporary = catch_mid_write(process, warehouse)
+        catch_mid_write(process, spool)
     finally:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)  # the run and its worker processes
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    assert temporary.exists() and temporary.name.startswith(".")  # the half-written file is left behind
-    # the partition being written is still the previous one, byte for byte, for pandas and DuckDB alike
-    asset, target = temporary.parent.parent.name, temporary.parent / "part-0.parquet"
-    assert target.read_bytes() == before_bytes[target.relative_to(warehouse).as_posix()]
-    pd.testing.assert_frame_equal(pd.read_parquet(warehouse / asset), before[asset])
-    count = duckdb.sql(f"select count(*) from read_parquet('{warehouse / asset}/*/*.parquet', "
-                       "hive_partitioning=true)").fetchall()[0][0]
-    assert count == len(before[asset])
-    for path in warehouse.rglob("*.parquet"):  # every file readers see is whole
-        pd.read_parquet(path)
-    for asset in YEAR_ASSETS:  # directory readers skip the dot-file
-        pd.read_parquet(warehouse / asset)
+    published = {k: v for k, v in parquet_files(warehouse).items() if k != "raw_file_inventory.parquet"}
+    assert published == {k: v for k, v in before_bytes.items() if k != "raw_file_inventory.parquet"}
+    for asset in YEAR_ASSETS:  # pandas and DuckDB see the previous year, whole
+        pd.testing.assert_frame_equal(pd.read_parquet(warehouse / asset), before[asset])
+        count = duckdb.sql(f"select count(*) from read_parquet('{warehouse / asset}/*/*.parquet', "
+                           "hive_partitioning=true)").fetchall()[0][0]
+        assert count == len(before[asset])
     # the next run completes over the leftover and gives the whole new year
     run_pipeline(str(raw), str(warehouse), years=[2021], **QUIET)
     dim = pd.read_parquet(warehouse / "dim_reports")
     assert len(dim) == 2 + 12
     assert [p for p in warehouse.rglob("*.parquet") if p.name.startswith(".")] == []
+    assert not list(warehouse.rglob(".staging"))
 
 
 # ------------------------------------------------------------------------------------ re-runs

@@ -22,8 +22,8 @@ $(DAGSTER_HOME)/dagster.yaml:
 demo: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## materialize every asset for every year in the sample corpus
 	$(BIN)/govreports run
 
-test: $(STAMP)  ## the whole test suite
-	$(BIN)/python -m pytest -q
+test: $(STAMP)  ## the whole test suite (each test makes its own Dagster instance: DAGSTER_HOME is not passed on)
+	env -u DAGSTER_HOME $(BIN)/python -m pytest -q
 
 ui: $(STAMP) $(DAGSTER_HOME)/dagster.yaml  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

@@ -72,8 +72,8 @@ def scan_raw_dir(root: Path | UPath, previous: dict[str, FileState], max_parsed:
             scan.files[name] = [stat.st_size, stat.st_mtime_ns, digest, old[3]]
             continue
         parsed += 1
-        entry = read_entry(name, data)
-        year = entry.report.year.year if entry.outcome in YEAR_OUTCOMES and entry.report is not None else None
+        entry = read_entry(name, data, full=False)
+        year = entry.identity.year.year if entry.outcome in YEAR_OUTCOMES and entry.identity is not None else None
         scan.files[name] = [stat.st_size, stat.st_mtime_ns, digest, year]
         scan.changed_paths.append(name)
         scan.years.update(y for y in (year, old[3] if old else None) if y is not None)

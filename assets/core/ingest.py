@@ -18,7 +18,7 @@ from upath import UPath
 from schemas.catalog import reporting_years
 
 from .pool import ordered_map
-from .report import ParsedReport, parse_report
+from .report import Identity, ParsedReport, identify, parse_report
 from .text import utf16_without_bom
 
 # Files of these outcomes belong to a year partition: reports, and texts that are no report (recorded in
@@ -38,22 +38,24 @@ _SIMPLIFIED = frozenset("开报请处总计规许议诉讼办结转数")
 
 @dataclass
 class InventoryEntry:
-    """One raw file and what became of it; ``report`` is set when it was read as a report."""
+    """One raw file and what became of it; ``identity`` is set when it was read as text, ``report`` too
+    when it was parsed in full."""
 
     source_path: str
     sha256: str
     bytes: int
     outcome: str
     reason: str | None
+    identity: Identity | None = None
     report: ParsedReport | None = None
 
     def record(self) -> dict:
-        report = self.report
+        identity = self.identity
         return {"source_path": self.source_path, "sha256": self.sha256, "bytes": self.bytes,
-                "encoding": report.encoding if report else None,
-                "report_id": report.report_id if report else None,
-                "year": report.year.year if report else None,
-                "template": report.template if report else None,
+                "encoding": identity.encoding if identity else None,
+                "report_id": identity.report_id if identity else None,
+                "year": identity.year.year if identity else None,
+                "template": identity.template if identity else None,
                 "outcome": self.outcome, "reason": self.reason}
 
 
@@ -89,21 +91,23 @@ def refusal(data: bytes) -> str | None:
     return None
 
 
-def read_entry(source_path: str, data: bytes) -> InventoryEntry:
-    """Inventory one file: refuse it, or parse it and say whether it is a report of a year."""
+def read_entry(source_path: str, data: bytes, full: bool = True) -> InventoryEntry:
+    """Inventory one file: refuse it, or read it and say whether it is a report of a year. ``full`` also
+    keeps the parsed report (figures, checks); without it only what the inventory records is worked out."""
     digest = hashlib.sha256(data).hexdigest()
     reason = refusal(data)
     if reason is not None:
         return InventoryEntry(source_path, digest, len(data), "unreadable", reason)
-    report = parse_report(source_path, data)
-    outcome, reason = classify(report)
-    return InventoryEntry(source_path, digest, len(data), outcome, reason, report)
+    report = parse_report(source_path, data) if full else None
+    identity = report.identity if report is not None else identify(source_path, data)
+    outcome, reason = classify(identity)
+    return InventoryEntry(source_path, digest, len(data), outcome, reason, identity, report)
 
 
-def classify(report: ParsedReport) -> tuple[str, str | None]:
-    """The outcome of a parsed text, and why it is not a report of a year (None when it is)."""
+def classify(report: Identity) -> tuple[str, str | None]:
+    """The outcome of a text read, and why it is not a report of a year (None when it is)."""
     years = reporting_years()
-    if not report.facts and not report.sections and report.title is None:
+    if not report.has_cells and not report.has_sections and report.title is None:
         if not any(line.strip() for line in report.lines):
             return "not_a_report", "no text: only spaces, BOMs or line breaks"
         if is_traditional(report.lines):
@@ -132,7 +136,7 @@ CHUNK = 64  # files per task sent to a worker
 
 def inventory_records(root: Path | UPath, names: list[str]) -> list[dict]:
     """The inventory record of each named file under ``root`` (runs in a worker process)."""
-    return [read_entry(name, (root / name).read_bytes()).record() for name in names]
+    return [read_entry(name, (root / name).read_bytes(), full=False).record() for name in names]
 
 
 def _records_of(task: tuple[Path | UPath, list[str]]) -> list[dict]:

@@ -93,9 +93,9 @@ def _year_evidence(lines: list[str]) -> list[dict]:
             evidence.append({"source": "title", "year": int(match[1]), "line": title[0], "text": title[1]})
             break
     for index, line in enumerate(lines):
-        text = compact(line)
-        if "年" not in text:  # both patterns below need it
+        if "年" not in line:  # both patterns below need it
             continue
+        text = compact(line)
         period = _PERIOD.search(text)
         if period:
             evidence.append({"source": "statistics_period", "year": int(period[1]), "line": index + 1,

@@ -101,10 +101,12 @@ def _narrative(cells: dict, narrative: list[NarrativeFact]) -> list[Check]:
 
 def _equation(rule: str, table: str, row: str | None, column: str | None,
               left: list[Fact | None], right: list[Fact | None]) -> Check:
-    every = left + right
-    if any(f is None or f.cell_status in UNKNOWN for f in every):
-        return Check(rule, table, row, column, "not_computable")
-    if not any(f.cell_status in VALUED for f in every):
+    valued = False
+    for fact in left + right:  # a plain loop: ≈ 40 equations per report
+        if fact is None or fact.cell_status in UNKNOWN:
+            return Check(rule, table, row, column, "not_computable")
+        valued = valued or fact.cell_status in VALUED
+    if not valued:
         return Check(rule, table, row, column, "not_computable")
     expected = sum(f.value or 0.0 for f in left)
     found = sum(f.value or 0.0 for f in right)

@@ -40,6 +40,8 @@ def find_sections(lines: list[str]) -> list[Section]:
     """Every section heading in order, each running to the line before the next heading."""
     found: list[tuple[int, str, str, int]] = []
     for index, line in enumerate(lines):
+        if line.lstrip()[:1] not in _NUMERALS:  # what _HEADING starts with; most lines end here
+            continue
         stripped = compact(line)
         if len(stripped) > _MAX_TITLE + 3:
             continue

@@ -89,9 +89,14 @@ def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
     """Cell tokens of lines ``start..end`` (1-based, inclusive), in reading order."""
     tokens: list[Token] = []
     for number in range(start, end + 1):
-        for text in _line_cells(lines[number - 1]):
-            tokens.append(Token(text, number, is_value_text(text)))
+        for text, is_value in _line_tokens(lines[number - 1]):
+            tokens.append(Token(text, number, is_value))
     return tokens
+
+
+@lru_cache(maxsize=1 << 15)  # label lines are the template's wording: the same in most reports
+def _line_tokens(line: str) -> tuple[tuple[str, bool], ...]:
+    return tuple((text, is_value_text(text)) for text in _line_cells(line))
 
 
 def _line_cells(line: str) -> list[str]:
@@ -206,6 +211,21 @@ def _layout_contradicts(row: FoundRow, filled_per_line: Counter) -> bool:
     dropped) as long as the cells come at an even pace: a cell line lost from the middle of a row makes
     it take the next row's padding, which shows as an uneven gap.
     """
+    first = row.values[0].line
+    if all(t.line == first for t in row.values):  # the common case: what the rules reduce to, only faster
+        return _one_line_contradicts(row, first, filled_per_line)
+    return _cells_contradict(row, filled_per_line)
+
+
+def _one_line_contradicts(row: FoundRow, line: int, filled_per_line: Counter) -> bool:
+    """``_cells_contradict`` for a row whose values are all on ``line``: no uneven gaps, no straddling;
+    the row takes part of the line, or its label is in doubt and stands apart from a multi-cell line."""
+    filled = sum(1 for t in row.values if t.text)
+    return filled > 0 and ((row.label_in_doubt and line != row.line and filled_per_line[line] > 1)
+                           or filled < filled_per_line[line])
+
+
+def _cells_contradict(row: FoundRow, filled_per_line: Counter) -> bool:
     per_line = Counter(t.line for t in row.values if t.text)
     inline = row.line in per_line
     if _uneven_cell_lines(row):
@@ -333,7 +353,10 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
     while expected is not None and len(values) > expected and not values[-1].text:
         values.pop()
     if expected is not None and len(values) == expected:
-        return [_fact(row, column, token) for column, token in zip(row.columns, values, strict=True)], []
+        if row.table == "review_litigation":
+            return [_fact(row, column, token) for column, token in zip(row.columns, values, strict=True)], []
+        return [_row_fact(row.table, row.row, column, token, row.units)
+                for column, token in zip(row.columns, values, strict=True)], []
     columns = row.columns or ()
     raw = [t.text for t in values]
     reason = ("the template generation of its block is unknown" if row.columns is None
@@ -344,10 +367,13 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
 
 
 def _fact(row: FoundRow, column: str, token: Token) -> Fact:
-    cell = parse_cell(token.text)
     table, row_code, column_code = _codes(row, column)
-    unit = cell.unit or row.units.get(column)
-    return Fact(table, row_code, column_code, cell.value, cell.status, token.text, token.line, unit)
+    return _row_fact(table, row_code, column_code, token, row.units)
+
+
+def _row_fact(table: str, row: str, column: str, token: Token, units: dict[str, str]) -> Fact:
+    cell = parse_cell(token.text)
+    return Fact(table, row, column, cell.value, cell.status, token.text, token.line, cell.unit or units.get(column))
 
 
 def _missing(row: FoundRow, column: str) -> Fact:

@@ -1,14 +1,20 @@
 """The parser's fast paths give exactly what the plain code gives (they exist for speed only)."""
 
 import re
+from collections import Counter
 
+from assets.core import tables
 from assets.core.narrative import _ANY, _PATTERNS
-from assets.core.report import parse_report
+from assets.core.report import identify, parse_report
 from assets.core.tables import _application_row, _item, tokenize
-from assets.core.text import _TRANSLATION, normalize_text, split_lines
+from assets.core.text import _TRANSLATION, normalize_line, normalize_text, split_lines
 from assets.core.values import is_value_text
+from benchmarks.generate_corpus import build_report
 from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
 from tests.conftest import SAMPLE_DIR
+
+FIXTURES = sorted(p for p in (SAMPLE_DIR.parent.parent / "tests" / "fixtures").rglob("*")
+                  if p.is_file() and p.suffix in (".txt", ".html", ".md"))
 
 
 def _plain_normalize(text: str) -> list[str]:
@@ -41,3 +47,55 @@ def test_narrative_prefilter_never_hides_a_line_a_pattern_matches():
     for text in lines:
         if any(re.search(p, text) for _, patterns in _PATTERNS for p in patterns):
             assert _ANY.search(text)
+
+
+def _texts() -> list[tuple[str, bytes]]:
+    """Every sample and devset report and 150 generated ones (all layouts, GBK, HTML)."""
+    generated = [build_report(5, index) for index in range(150)]
+    return [(p.name, p.read_bytes()) for p in FIXTURES] + [(r.name, r.data) for r in generated]
+
+
+def test_replacing_only_present_characters_equals_translate():
+    every = "".join(chr(code) for code in _TRANSLATION)
+    for text in (every, every[::-1] + "一、总体情况\t", "ａｂ——\u2014\u2212－\u3000\u200b", ""):
+        assert normalize_line(text) == text.translate(_TRANSLATION)
+    for name, data in _texts()[:40]:
+        text = data.decode("utf-8", errors="replace")
+        assert normalize_line(text) == text.translate(_TRANSLATION), name
+
+
+def test_identify_equals_the_full_parse_identity():
+    """The inventory's half parse (identify) says what the full parse says, on every kind of file."""
+    for name, data in _texts():
+        assert identify(name, data) == parse_report(name, data).identity, name
+
+
+def test_one_line_rule_equals_the_general_rule(monkeypatch):
+    """Every row the reader settles whose values share one line: the fast rule decides as the general one."""
+    decided = Counter()
+
+    def both(row, filled_per_line):
+        lines = {t.line for t in row.values}
+        general = tables._cells_contradict(row, filled_per_line)
+        if len(lines) == 1:
+            assert tables._one_line_contradicts(row, lines.pop(), filled_per_line) == general, row
+            decided[general] += 1
+        return general
+
+    monkeypatch.setattr(tables, "_layout_contradicts", both)
+    for name, data in _texts():
+        parse_report(name, data)
+    assert decided[True] >= 2 and decided[False] > 1000, decided
+
+
+def test_one_line_rule_on_made_up_rows():
+    def row(label_line, cells, in_doubt=False):
+        return tables.FoundRow("applications", "granted", "予以公开", label_line, label_in_doubt=in_doubt,
+                               values=[tables.Token(text, line, True) for text, line in cells])
+
+    filled = Counter({6: 7, 8: 1})
+    cases = [row(5, [("1", 6)] * 7, in_doubt=True), row(5, [("1", 6)] * 7), row(6, [("1", 6)] * 3),
+             row(5, [("", 6)] * 7, in_doubt=True), row(8, [("2", 8)]), row(7, [("2", 8)], in_doubt=True)]
+    decisions = [tables._one_line_contradicts(r, r.values[0].line, filled) for r in cases]
+    assert decisions == [tables._cells_contradict(r, filled) for r in cases]
+    assert decisions == [True, False, True, False, False, False]

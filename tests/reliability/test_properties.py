@@ -16,7 +16,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assets.core.ingest import read_entry
+from assets.core.ingest import InventoryEntry, read_entry
 from assets.core.report import parse_report, to_json
 from schemas.catalog import CELL_STATUSES, FACT_TABLES
 from tests.reliability.hostile import SAMPLES, sample_text, table_blocks, unsupported_numbers, wrong_numbers
@@ -60,6 +60,7 @@ def check_report(source: str, data: bytes):
     check_schema(to_json(report))
     assert unsupported_numbers(report) == []
     entry = read_entry(source, data)
+    assert read_entry(source, data, full=False) == InventoryEntry(**(vars(entry) | {"report": None}))
     assert entry.outcome in ("report", "not_a_report", "no_year", "year_out_of_range", "unreadable")
     assert (entry.reason is None) == (entry.outcome == "report")
     return report

@@ -8,6 +8,7 @@ Only the types live here; ``orchestration/definitions.py`` builds them from the 
 (``GOVREPORTS_RAW_DIR``, ``GOVREPORTS_WAREHOUSE``).
 """
 
+import tempfile
 from pathlib import Path
 
 import dagster as dg
@@ -43,6 +44,7 @@ class Warehouse(dg.ConfigurableResource):
     """The Parquet warehouse root: ``<root>/<asset>/year=<YYYY>/part-0.parquet``."""
 
     path: str
+    memory_limit: str = "1GB"  # DuckDB's own default is 80 % of the machine; beyond this it spills to disk
 
     def root(self) -> UPath:
         return storage_path(self.path)
@@ -55,7 +57,8 @@ class Warehouse(dg.ConfigurableResource):
         """Run DuckDB SQL that reads :meth:`glob` paths, on a fresh connection. For object storage the
         warehouse's fsspec filesystem is registered with it (DuckDB's httpfs would be downloaded at first use)."""
         root = self.root()
-        with duckdb.connect() as connection:
+        with tempfile.TemporaryDirectory(prefix="govreports-duckdb-") as spill, duckdb.connect(config={
+                "memory_limit": self.memory_limit, "temp_directory": spill}) as connection:
             if not is_local(root):
                 root.fs.invalidate_cache()  # list what other processes wrote too, not fsspec's cached listing
                 connection.register_filesystem(root.fs)

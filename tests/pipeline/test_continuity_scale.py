@@ -1,0 +1,51 @@
+"""Regression (disclosure_continuity_17gb): on one year of 20,000 generated reports, DuckDB's planner joined
+表二 cells with cells on the item alone before narrowing them to agency pairs, and the continuity query
+took 17.8 GB (then, with the warehouse's memory limit, failed out of memory after 3.5 minutes)."""
+
+import duckdb
+import pandas as pd
+
+from assets.continuity import _DISCLOSURE_SQL
+from assets.resources import Warehouse
+
+REPORTS = 20_000
+
+
+def _write(root, years: dict[int, range]) -> Warehouse:
+    for year, ids in years.items():
+        for table in ("dim_reports", "fact_active_disclosure"):
+            (root / table / f"year={year}").mkdir(parents=True)
+        with duckdb.connect() as con:
+            con.execute(f"""copy (select 'r' || i as report_id, 'A' || (i % 4000) as agency,
+                                         'x/A' || (i % 4000) as agency_id
+                                  from range({ids.start}, {ids.stop}) t(i))
+                            to '{root}/dim_reports/year={year}/part-0.parquet'""")
+            con.execute(f"""copy (select 'r' || i as report_id, item, measure, (i % 7)::double as value,
+                                         'number' as cell_status
+                                  from range({ids.start}, {ids.stop}) t(i),
+                                       (values ('regulations'), ('normative_documents')) items(item),
+                                       (values ('in_force'), ('issued'), ('repealed')) measures(measure))
+                            to '{root}/fact_active_disclosure/year={year}/part-0.parquet'""")
+    return Warehouse(path=str(root), memory_limit="256MB")
+
+
+def _query(warehouse: Warehouse) -> pd.DataFrame:
+    return warehouse.query(_DISCLOSURE_SQL.format(dim=warehouse.glob("dim_reports"),
+                                                  facts=warehouse.glob("fact_active_disclosure")))
+
+
+def test_disclosure_continuity_of_one_big_year_stays_small(tmp_path):
+    assert _query(_write(tmp_path, {2024: range(REPORTS)})).empty
+
+
+def test_disclosure_continuity_pairs_only_consecutive_reports_of_one_agency(tmp_path):
+    relations = _query(_write(tmp_path, {2023: range(4000), 2024: range(4000, 8000)}))
+    # agency A<k> has report r<k> in 2023 and r<k+4000> in 2024: value k%7 then (k+4000)%7 = (k+3)%7
+    assert len(relations) == 4000 * 2 and set(relations["relation"]) == {"in_force"}
+    row = relations[(relations["agency_id"] == "x/A5") & (relations["item"] == "regulations")].iloc[0]
+    assert (row["year"], row["expected"], row["found"]) == (2023, 5 + 1 - 1, 1)
+
+
+def test_warehouse_queries_run_under_its_memory_limit(tmp_path):
+    limit = Warehouse(path=str(tmp_path), memory_limit="300MB").query("select current_setting('memory_limit') m")
+    assert limit["m"][0] in ("286.1 MiB", "300.0 MB")

@@ -47,7 +47,9 @@ def default_paths() -> tuple[str, str]:
 
 
 def build_resources(raw_dir: str, warehouse: str) -> dict:
-    return {"raw_dir": RawDirectory(path=raw_dir), "warehouse": Warehouse(path=warehouse),
+    memory = os.environ.get("GOVREPORTS_DUCKDB_MEMORY")
+    warehouse_resource = Warehouse(path=warehouse, **({"memory_limit": memory} if memory else {}))
+    return {"raw_dir": RawDirectory(path=raw_dir), "warehouse": warehouse_resource,
             "warehouse_io": WarehouseIOManager(root=warehouse)}
 
 

@@ -49,3 +49,11 @@ def test_disclosure_continuity_pairs_only_consecutive_reports_of_one_agency(tmp_
 def test_warehouse_queries_run_under_its_memory_limit(tmp_path):
     limit = Warehouse(path=str(tmp_path), memory_limit="300MB").query("select current_setting('memory_limit') m")
     assert limit["m"][0] in ("286.1 MiB", "300.0 MB")
+
+
+def test_memory_limit_is_configured_by_the_environment(monkeypatch, tmp_path):
+    from orchestration.definitions import build_resources
+
+    assert build_resources(str(tmp_path), str(tmp_path))["warehouse"].memory_limit == "1GB"
+    monkeypatch.setenv("GOVREPORTS_DUCKDB_MEMORY", "3GB")
+    assert build_resources(str(tmp_path), str(tmp_path))["warehouse"].memory_limit == "3GB"

@@ -353,10 +353,7 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
     while expected is not None and len(values) > expected and not values[-1].text:
         values.pop()
     if expected is not None and len(values) == expected:
-        if row.table == "review_litigation":
-            return [_fact(row, column, token) for column, token in zip(row.columns, values, strict=True)], []
-        return [_row_fact(row.table, row.row, column, token, row.units)
-                for column, token in zip(row.columns, values, strict=True)], []
+        return [_fact(row, column, token) for column, token in zip(row.columns, values, strict=True)], []
     columns = row.columns or ()
     raw = [t.text for t in values]
     reason = ("the template generation of its block is unknown" if row.columns is None
@@ -367,13 +364,10 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
 
 
 def _fact(row: FoundRow, column: str, token: Token) -> Fact:
-    table, row_code, column_code = _codes(row, column)
-    return _row_fact(table, row_code, column_code, token, row.units)
-
-
-def _row_fact(table: str, row: str, column: str, token: Token, units: dict[str, str]) -> Fact:
     cell = parse_cell(token.text)
-    return Fact(table, row, column, cell.value, cell.status, token.text, token.line, cell.unit or units.get(column))
+    table, row_code, column_code = _codes(row, column)
+    unit = cell.unit or row.units.get(column)
+    return Fact(table, row_code, column_code, cell.value, cell.status, token.text, token.line, unit)
 
 
 def _missing(row: FoundRow, column: str) -> Fact:

@@ -11,9 +11,9 @@ from assets.core.text import _TRANSLATION, normalize_line, normalize_text, split
 from assets.core.values import is_value_text
 from benchmarks.generate_corpus import build_report
 from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import ROOT, SAMPLE_DIR
 
-FIXTURES = sorted(p for p in (SAMPLE_DIR.parent.parent / "tests" / "fixtures").rglob("*")
+FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*")
                   if p.is_file() and p.suffix in (".txt", ".html", ".md"))
 
 

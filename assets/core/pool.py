@@ -8,6 +8,7 @@ process pool, a *script* that runs the pipeline needs the ``if __name__ == "__ma
 ``dagster``, ``govreports`` and ``pytest`` entry points have it).
 """
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -22,12 +23,21 @@ Out = TypeVar("Out")
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 _ENVIRONMENTS: dict[int, dict[str, str]] = {}  # what each pool's workers were started with
 AHEAD = 2  # tasks queued per worker: enough to keep every core busy, few enough to bound memory
+# A worker's full (oldest-generation) collections are rare: a batch keeps ≈ 500,000 parsed objects alive
+# until its tables are built, and with Python's default (700, 10, 10) each batch paid ≈ 4 full collections
+# over the whole heap, about a quarter of its CPU time. Nearly all of these objects are freed by reference
+# counting; the young generations are still collected as usual, so cycles are still found.
+WORKER_GC_THRESHOLD = (700, 10, 1000)
 
 
 def default_workers() -> int:
     """``GOVREPORTS_WORKERS`` if set, else the number of cores this process may run on."""
     configured = os.environ.get("GOVREPORTS_WORKERS")
     return max(1, int(configured)) if configured else len(os.sched_getaffinity(0))
+
+
+def _start_worker() -> None:
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -38,7 +48,8 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         pool.shutdown(wait=False, cancel_futures=True)
         pool = None
     if pool is None:
-        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = _POOLS[workers] = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                                   initializer=_start_worker)
         _ENVIRONMENTS[workers] = dict(os.environ)
     return pool
 

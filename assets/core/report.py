@@ -104,11 +104,22 @@ def identify(source: str, data: bytes) -> Identity:
     nor the prose and agency read (the inventory needs only this, the year partition parses in full)."""
     read = read_lines(source, data)
     sections = find_sections(read.lines)
-    rows = read_tables(read.lines, sections)
+    rows = _identifying_rows(read.lines, sections)
     template, year = template_and_year(read.lines, rows)
     title = find_title(read.lines)
     return Identity(report_id_of(read.lines), read.encoding, read.lines, title[1] if title else None, template,
                     year, bool(sections), _has_cells(rows))
+
+
+def _identifying_rows(lines: list[str], sections: list[Section]) -> list[FoundRow]:
+    """Enough rows for ``_template`` and ``_has_cells`` to answer as on every row: 表二's alone when its
+    measures name the template and it has a placed row (as in most reports), else every table's. Exact,
+    not a guess: 表二's votes decide the template whatever the other tables hold, and a row with template
+    columns stays first under its (table, row) key when other tables' rows are added."""
+    disclosure = read_tables(lines, [s for s in sections if s.kind == "active_disclosure"])
+    if _template(disclosure) != "unknown" and _has_cells(disclosure):
+        return disclosure
+    return read_tables(lines, sections)
 
 
 def template_and_year(lines: list[str], rows: list[FoundRow]) -> tuple[str, YearDecision]:

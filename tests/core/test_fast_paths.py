@@ -3,9 +3,12 @@
 import re
 from collections import Counter
 
+from assets.core import report as report_module
 from assets.core import tables
 from assets.core.narrative import _ANY, _PATTERNS
+from assets.core.reading import read_lines
 from assets.core.report import identify, parse_report
+from assets.core.sections import find_sections
 from assets.core.tables import _application_row, _item, tokenize
 from assets.core.text import _TRANSLATION, normalize_line, normalize_text, split_lines
 from assets.core.values import is_value_text
@@ -55,6 +58,18 @@ def _texts() -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in FIXTURES] + [(r.name, r.data) for r in generated]
 
 
+def _without_disclosure() -> list[tuple[str, bytes]]:
+    """Each seed report with its 表二 section cut out: its template must then come from 表三."""
+    texts = []
+    for path in sorted(SAMPLE_DIR.glob("*.txt")):
+        lines = read_lines(path.name, path.read_bytes()).lines
+        for section in find_sections(lines):
+            if section.kind == "active_disclosure":
+                lines = lines[:section.start_line - 1] + lines[section.end_line:]
+        texts.append((f"without_disclosure_{path.name}", "\n".join(lines).encode("utf-8")))
+    return texts
+
+
 def test_replacing_only_present_characters_equals_translate():
     every = "".join(chr(code) for code in _TRANSLATION)
     for text in (every, every[::-1] + "一、总体情况\t", "ａｂ——\u2014\u2212－\u3000\u200b", ""):
@@ -66,8 +81,27 @@ def test_replacing_only_present_characters_equals_translate():
 
 def test_identify_equals_the_full_parse_identity():
     """The inventory's half parse (identify) says what the full parse says, on every kind of file."""
-    for name, data in _texts():
+    for name, data in _texts() + _without_disclosure():
         assert identify(name, data) == parse_report(name, data).identity, name
+
+
+def test_identify_reads_only_disclosure_when_it_decides(monkeypatch):
+    """identify reads 表三/表四 only when 表二 leaves the template or the cells open; both happen here."""
+    calls: list[set[str]] = []
+    real = report_module.read_tables
+
+    def counting(lines, sections):
+        calls.append({s.kind for s in sections})
+        return real(lines, sections)
+
+    monkeypatch.setattr(report_module, "read_tables", counting)
+    shortcuts = fallbacks = 0
+    for name, data in _texts() + _without_disclosure():
+        calls.clear()
+        identify(name, data)
+        shortcuts += len(calls) == 1 and calls[0] == {"active_disclosure"}
+        fallbacks += len(calls) == 2 and "applications" in calls[1]
+    assert shortcuts > 0 and fallbacks > 0
 
 
 def test_one_line_rule_equals_the_general_rule(monkeypatch):

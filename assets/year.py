@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from schemas.tables import QualityIssues
 
-from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issue_records
+from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
 from .core.parts import PartWriter, to_arrow
 from .core.pool import default_workers, ordered_map
 from .core.year_pass import FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
@@ -73,7 +73,7 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fi
     entries = list(chosen[["source_path", "report_id", "sha256"]].itertuples(index=False, name=None))
     selected = [name for name in MODELS if dg.AssetKey(name) in context.selected_asset_keys]
     counts = {name: Counter() for name in selected}
-    agencies: list[dict] = []  # what same_agency_year needs of every dim row of the year: four short fields
+    agencies: list[pa.Table] = []  # what same_agency_year needs of every dim row of the year: three short fields
     with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
         writers = {name: PartWriter(Path(spool) / name, arrow_schema(name)) for name in selected}
         workers = default_workers()
@@ -83,16 +83,10 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fi
             for name in selected:
                 writers[name].write(batch.tables[name])
                 counts[name].update(batch.counts[name])
-            agencies.extend(batch.tables["dim_reports"].select(_AGENCY_FIELDS).append_column(
-                "year", pa.array([year] * batch.tables["dim_reports"].num_rows)).to_pylist())
+            agencies.append(batch.tables["dim_reports"].select(_AGENCY_FIELDS))
         if "quality_issues" in writers:
-            found = same_agency_issue_records(agencies) + _inventory_issues(raw_file_inventory, year)
-            issues = validated(QualityIssues, records_frame(found, ISSUE_COLUMNS))
-            year_issues = to_arrow(issues)  # one row per file or per agency's extra report: can be 300,000
-            for start in range(0, year_issues.num_rows, ISSUE_SLICE):  # so no row group is larger than a batch's
-                writers["quality_issues"].write(year_issues.slice(start, ISSUE_SLICE))
-            counts["quality_issues"].update({"rows": len(issues)} | {f"rule:{k}": int(v) for k, v in
-                                                                     issues["rule"].value_counts().items()})
+            _write_year_issues(writers["quality_issues"], counts["quality_issues"], year,
+                               _agency_frame(agencies), raw_file_inventory)
         for name, writer in writers.items():
             yield dg.Output(writer.close(), output_name=name, metadata=_metadata(name, counts[name]))
 
@@ -119,10 +113,29 @@ def _metadata(name: str, counts: Counter) -> dict:
 
 
 _AGENCY_FIELDS = ["report_id", "source_path", "agency_id"]
-# Rows of the year's own quality issues (same_agency_year, inventory) per write. Written at once, 312,005 of
-# them made one row group of 472 MB in pandas, and the quality_issues schema check of a 200,000-report year
-# rose to 1.43 GB reading it.
+# Rows of the year's own quality issues (same_agency_year, inventory) validated and written at a time. Written
+# at once, 312,005 of them made one row group of 472 MB, and the quality_issues schema check of a
+# 200,000-report year rose to 1.43 GB reading it.
 ISSUE_SLICE = 20_000
+
+
+def _agency_frame(agencies: list[pa.Table]) -> pd.DataFrame:
+    if not agencies:
+        return pd.DataFrame(columns=_AGENCY_FIELDS)
+    return pa.concat_tables(agencies).to_pandas()
+
+
+def _write_year_issues(writer: PartWriter, counts: Counter, year: int, agencies: pd.DataFrame,
+                       inventory: pd.DataFrame) -> None:
+    """The issues of the year as a whole (same_agency_year, the inventory's findings), in slices."""
+    found = pd.concat([same_agency_issues(agencies, year),
+                       records_frame(_inventory_issues(inventory, year), ISSUE_COLUMNS)], ignore_index=True)
+    for start in range(0, len(found), ISSUE_SLICE):
+        issues = validated(QualityIssues, found.iloc[start:start + ISSUE_SLICE])
+        writer.write(to_arrow(issues))
+        counts.update({"rows": len(issues)} | {f"rule:{k}": int(v) for k, v in issues["rule"].value_counts().items()})
+
+
 _INVENTORY_RULES = {"duplicate": ("duplicate_report", "info"), "not_a_report": ("not_a_report", "warning")}
 
 

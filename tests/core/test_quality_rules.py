@@ -115,3 +115,25 @@ def _edited_text(stem: str, old: str, new: str):
     text = (SAMPLE_DIR / f"{stem}.txt").read_text(encoding="utf-8")
     assert old in text
     return parse_report(f"{stem}-edited.txt", text.replace(old, new).encode("utf-8"))
+
+
+def test_same_agency_year_message_stays_short_for_a_large_group():
+    """Regression (same_agency_message_quadratic): every row of an agency with n reports listed all n
+    paths, so a group of 2,000 reports wrote 2,000 × 2,000 paths; the message now names 5 and counts the rest."""
+    import pandas as pd
+
+    from assets.core.frames import ISSUE_COLUMNS, same_agency_issues
+
+    dims = pd.DataFrame({"report_id": [f"r{i}" for i in range(2003)],
+                         "source_path": [f"big/{i:04d}.txt" for i in range(2000)] + ["a.txt", "b.txt", "c.txt"],
+                         "agency_id": ["110000/x"] * 2000 + ["120000/y", None, "120000/y"]})
+    issues = same_agency_issues(dims, 2024)
+    assert list(issues.columns) == ISSUE_COLUMNS
+    assert len(issues) == 2002 and "b.txt" not in set(issues["source_path"])
+    assert set(issues["found"]) == {"2000", "2"} and (issues["year"] == 2024).all()
+    big = issues[issues["found"] == "2000"]["message"].unique()
+    assert big.tolist() == ["110000/x has 2000 different reports this year: big/0000.txt, big/0001.txt, "
+                            "big/0002.txt, big/0003.txt, big/0004.txt, and 1995 more"]
+    assert issues[issues["found"] == "2"]["message"].unique().tolist() == [
+        "120000/y has 2 different reports this year: a.txt, c.txt"]
+    assert same_agency_issues(dims.iloc[:0], 2024).empty

@@ -57,9 +57,14 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 # ------------------------------------------------------------------------------------ (a) parse
 
 def parse_single(files: list[tuple[str, bytes]]) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) to parse every file in this process (bytes already in memory)."""
+    """(wall seconds, CPU seconds) to parse every file in this process (bytes already in memory), with the
+    garbage-collector settings of the pipeline's workers."""
+    import gc
+
+    from assets.core.pool import WORKER_GC_THRESHOLD
     from assets.core.report import parse_report
 
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
     start, cpu = time.perf_counter(), time.process_time()
     for name, data in files:
         parse_report(name, data)
@@ -78,8 +83,10 @@ def parse_parallel(root: Path, workers: int) -> tuple[float, float]:
     """(seconds, peak RSS MB of a worker) to read and parse every file over ``workers`` processes."""
     paths = [str(p) for p in sorted((root / "raw").iterdir())]
     chunks = [paths[i::workers * 8] for i in range(workers * 8)]
+    from assets.core.pool import start_worker
+
     context = mp.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=start_worker) as pool:
         pool.map(_parse_chunk, [paths[:50]] * workers)  # warm imports, regex caches and lazy modules
         start = time.perf_counter()
         pool.map(_parse_chunk, chunks)

@@ -6,14 +6,16 @@ parses text.
 """
 
 import json
+from collections.abc import Sequence
 
 import pandas as pd
+import pyarrow as pa
 
 from schemas.catalog import FACT_TABLES, TO_WAN_YUAN
 
 from .report import ParsedReport
 from .sections import Section
-from .tables import FoundRow
+from .tables import Fact, FoundRow
 
 
 def records_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -28,23 +30,37 @@ FACT_COLUMNS = {
 }
 
 
-def fact_frame(reports: list[ParsedReport], table: str) -> pd.DataFrame:
-    """One row per report × placed template cell of ``table``."""
-    spec = FACT_TABLES[table]
-    records = []
+def fact_table(reports: list[ParsedReport], table: str, schema: pa.Schema) -> pa.Table:
+    """One row per report × placed template cell of ``table``, built column by column as Arrow with the
+    written ``schema`` (no ``year``: it is the partition). Three times faster than records of dicts: these
+    are the largest tables, ≈ 200 rows per report."""
+    ids: list[str] = []
+    facts: list[Fact] = []
     for report in reports:
-        for fact in report.facts:
-            if fact.table != table:
-                continue
-            record = {"report_id": report.report_id, "year": report.year.year, spec.row_dim: fact.row,
-                      spec.column_dim: fact.column, "value": fact.value, "cell_status": fact.cell_status,
-                      "raw": fact.raw, "source_line": fact.source_line}
-            if table == "active_disclosure":
-                record["unit"] = fact.unit
-                record["value_wan_yuan"] = (fact.value * TO_WAN_YUAN[fact.unit]
-                                            if fact.unit and fact.value is not None else None)
-            records.append(record)
-    return records_frame(records, FACT_COLUMNS[table])
+        mine = [fact for fact in report.facts if fact.table == table]
+        ids += [report.report_id] * len(mine)
+        facts += mine
+    _, rows, columns, values, statuses, raws, lines, units = zip(*facts, strict=True) if facts else [()] * 8
+    spec = FACT_TABLES[table]
+    data = {"report_id": ids, spec.row_dim: rows, spec.column_dim: columns, "value": values, "cell_status": statuses,
+            "raw": raws, "source_line": lines}
+    if table == "active_disclosure":
+        data["unit"] = units
+        data["value_wan_yuan"] = [value * TO_WAN_YUAN[unit] if unit and value is not None else None
+                                  for value, unit in zip(values, units, strict=True)]
+    return arrow_table(data, schema)
+
+
+def arrow_table(columns: dict[str, Sequence], schema: pa.Schema) -> pa.Table:
+    """Columns of Python values as an Arrow table of ``schema`` (every field of it, in its order)."""
+    return pa.Table.from_arrays([pa.array(columns[f.name], type=f.type) for f in schema], schema=schema)
+
+
+def year_frame(table: pa.Table, year: int) -> pd.DataFrame:
+    """A written table (no partition column) as the frame its pandera model validates, ``year`` added."""
+    frame = table.to_pandas()
+    frame.insert(1, "year", year)
+    return frame
 
 
 NARRATIVE_COLUMNS = ["report_id", "year", "measure", "value", "qualifier", "sentence", "source_line"]
@@ -70,18 +86,27 @@ TABLE_COLUMNS = ["report_id", "year", "table", "row", "label", "label_line", "co
                  "raw", "source_line"]
 
 
-def row_records(report_id: str, year: int, rows: list[FoundRow]) -> list[dict]:
-    """One record per cell as found; a row label without cells is one record with no position."""
-    records = []
+def add_found_cells(columns: dict[str, list], report_id: str, rows: list[FoundRow]) -> None:
+    """Append to ``columns`` (one list per report_tables column but ``year``) one row per cell as found; a
+    row label without cells is one row with no position."""
     for row in rows:
-        base = {"report_id": report_id, "year": year, "table": row.table, "row": row.row, "label": row.label,
-                "label_line": row.line, "columns": ",".join(row.columns) if row.columns is not None else None,
-                "units": ";".join(f"{k}={v}" for k, v in row.units.items()) or None}
-        if not row.values:
-            records.append(base | {"position": None, "raw": None, "source_line": None})
-        for position, token in enumerate(row.values):
-            records.append(base | {"position": position, "raw": token.text, "source_line": token.line})
-    return records
+        cells = row.values or [None]
+        count = len(cells)
+        columns["report_id"] += [report_id] * count
+        columns["table"] += [row.table] * count
+        columns["row"] += [row.row] * count
+        columns["label"] += [row.label] * count
+        columns["label_line"] += [row.line] * count
+        columns["columns"] += [",".join(row.columns) if row.columns is not None else None] * count
+        columns["units"] += [";".join(f"{k}={v}" for k, v in row.units.items()) or None] * count
+        if row.values:
+            columns["position"] += range(count)
+            columns["raw"] += [token.text for token in row.values]
+            columns["source_line"] += [token.line for token in row.values]
+        else:
+            columns["position"].append(None)
+            columns["raw"].append(None)
+            columns["source_line"].append(None)
 
 
 DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "agency_full", "agency_id", "admin_level",
@@ -140,6 +165,8 @@ def same_agency_issues(dims: pd.DataFrame, year: int) -> pd.DataFrame:
     dims = dims[dims["agency_id"].notna()]
     size = dims.groupby("agency_id", sort=False)["report_id"].transform("size")
     shared = dims[size >= 2].reset_index(drop=True)
+    if shared.empty:
+        return pd.DataFrame(columns=ISSUE_COLUMNS)
     size = size[size >= 2].reset_index(drop=True)
     listed = shared.groupby("agency_id", sort=False)["source_path"].agg(_listed)
     return pd.DataFrame({

@@ -34,13 +34,15 @@ from .frames import (
     NARRATIVE_COLUMNS,
     SECTION_COLUMNS,
     TABLE_COLUMNS,
+    add_found_cells,
+    arrow_table,
     dim_record,
-    fact_frame,
+    fact_table,
     issue_records,
     narrative_frame,
     records_frame,
-    row_records,
     section_records,
+    year_frame,
 )
 from .parts import to_arrow
 from .reading import read_lines
@@ -96,7 +98,8 @@ def arrow_schema(output: str) -> pyarrow.Schema:
 def run_batch(task: YearTask) -> BatchResult:
     """Parse every report of the batch once and return the rows of each of the year's tables."""
     result = BatchResult()
-    raw, sections, tables, reports, dims, issues = [], [], [], [], [], []
+    raw, sections, reports, dims, issues = [], [], [], [], []
+    found_cells: dict[str, list] = {name: [] for name in arrow_schema("report_tables").names}
     for source_path, report_id, sha256 in task.entries:
         read = read_lines(source_path, (task.root / source_path).read_bytes())
         text = "\n".join(read.lines)
@@ -107,7 +110,7 @@ def run_batch(task: YearTask) -> BatchResult:
         found_sections = find_sections(lines)
         sections.extend(section_records(report_id, task.year, found_sections))
         rows = read_tables(lines, found_sections)
-        tables.extend(row_records(report_id, task.year, rows))
+        add_found_cells(found_cells, report_id, rows)
         report = assemble(source_path, lines, found_sections, rows, read.encoding, source_format=read.source_format,
                           encoding_confident=read.confident, file_lines=read.file_lines)
         if report.year.year != task.year:
@@ -117,13 +120,16 @@ def run_batch(task: YearTask) -> BatchResult:
         issues.extend(issue_records(report, source_path))
     frames = {"raw_reports": records_frame(raw, RAW_COLUMNS),
               "report_sections": records_frame(sections, SECTION_COLUMNS),
-              "report_tables": records_frame(tables, TABLE_COLUMNS),
-              **{output: fact_frame(reports, table) for output, table in FACT_OUTPUTS.items()},
               "fact_narrative": narrative_frame(reports),
               "dim_reports": records_frame(dims, DIM_COLUMNS),
               "quality_issues": records_frame(issues, ISSUE_COLUMNS)}
-    for output, frame in frames.items():
-        add_table(result, output, frame)
+    built = {"report_tables": arrow_table(found_cells, arrow_schema("report_tables")),
+             **{output: fact_table(reports, table, arrow_schema(output)) for output, table in FACT_OUTPUTS.items()}}
+    for output in MODELS:
+        if output in built:
+            add_built_table(result, output, built[output], task.year)
+        else:
+            add_table(result, output, frames[output])
     return result
 
 
@@ -131,12 +137,27 @@ def add_table(result: BatchResult, output: str, frame: pd.DataFrame) -> None:
     """Validate ``frame`` against the output's model; keep it as Arrow with its counts, or record why not."""
     frame, failures = schema_failure(MODELS[output], frame)
     if failures is not None:
-        cases = failures.head(20).to_markdown(index=False)
-        result.failures.append(f"{MODELS[output].__name__}: {len(failures)} schema failure case(s); "
-                               f"nothing written\n\n{cases}")
+        _refuse(result, output, failures)
         return
     result.tables[output] = to_arrow(frame)
     result.counts[output] = counts_of(output, frame)
+
+
+def add_built_table(result: BatchResult, output: str, table: pyarrow.Table, year: int) -> None:
+    """As ``add_table`` for a table built as Arrow with its written schema: validated as a frame, and
+    kept as built (its types are the schema's, so the model's coercion has nothing to change)."""
+    frame, failures = schema_failure(MODELS[output], year_frame(table, year))
+    if failures is not None:
+        _refuse(result, output, failures)
+        return
+    result.tables[output] = table
+    result.counts[output] = counts_of(output, frame)
+
+
+def _refuse(result: BatchResult, output: str, failures: pd.DataFrame) -> None:
+    cases = failures.head(20).to_markdown(index=False)
+    result.failures.append(f"{MODELS[output].__name__}: {len(failures)} schema failure case(s); "
+                           f"nothing written\n\n{cases}")
 
 
 def counts_of(output: str, frame: pd.DataFrame) -> Counter:

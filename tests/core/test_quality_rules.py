@@ -137,3 +137,5 @@ def test_same_agency_year_message_stays_short_for_a_large_group():
     assert issues[issues["found"] == "2"]["message"].unique().tolist() == [
         "120000/y has 2 different reports this year: a.txt, c.txt"]
     assert same_agency_issues(dims.iloc[:0], 2024).empty
+    alone = pd.DataFrame({"report_id": ["r1"], "source_path": ["a.txt"], "agency_id": pd.array(["1/x"], "str")})
+    assert same_agency_issues(alone, 2024).empty  # no shared agency: nothing to join (str + float failed)

@@ -75,16 +75,18 @@ def test_rerun_gives_identical_rows_and_rollup_reads_every_year(warehouse):
 
 def test_corrupted_fact_frame_fails_the_step_and_writes_nothing(warehouse, monkeypatch):
     """A schema violation is a pipeline bug: the step fails and no Parquet appears."""
+    import pyarrow as pa
+
     import assets.core.year_pass as year_pass
 
-    real = year_pass.fact_frame
+    real = year_pass.fact_table
 
-    def corrupt(reports, table):
-        frame = real(reports, table)
-        frame.loc[:, "cell_status"] = "invented"
-        return frame
+    def corrupt(reports, table, schema):
+        built = real(reports, table, schema)
+        return built.set_column(built.schema.get_field_index("cell_status"), "cell_status",
+                                pa.array(["invented"] * built.num_rows, pa.large_string()))
 
-    monkeypatch.setattr(year_pass, "fact_frame", corrupt)
+    monkeypatch.setattr(year_pass, "fact_table", corrupt)
     monkeypatch.setenv("GOVREPORTS_WORKERS", "1")  # the patch lives in this process only
     raw, wh = warehouse
     with dg.instance_for_test() as instance:

@@ -433,13 +433,14 @@ def test_table_of_only_detached_values_does_not_fail_the_year():
     """Regression (missing_rows_source_line_zero): when every 表三 value of a damaged report was detached,
     the template rows added as missing got source_line 0, FactApplications refused the frame and the
     whole year failed to materialize."""
-    from assets.core.frames import fact_frame
+    from assets.core.frames import fact_table, year_frame
+    from assets.core.year_pass import arrow_schema
     from schemas.tables import FactApplications
 
     report = parse_report("mixed.txt", mixed_encodings(sample_text(3)))
     assert {r.row for r in report.rows if r.table == "applications"} == {"detached"}
     assert all(f.source_line is None or f.source_line >= 1 for f in report.facts)
-    FactApplications.validate(fact_frame([report], "applications"))
+    FactApplications.validate(year_frame(fact_table([report], "applications", arrow_schema("fact_applications")), 2021))
 
 
 def test_lost_blank_cell_line_does_not_shift_the_row():

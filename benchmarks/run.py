@@ -59,12 +59,10 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 def parse_single(files: list[tuple[str, bytes]]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) to parse every file in this process (bytes already in memory), with the
     garbage-collector settings of the pipeline's workers."""
-    import gc
-
-    from assets.core.pool import WORKER_GC_THRESHOLD
+    from assets.core.pool import start_worker
     from assets.core.report import parse_report
 
-    gc.set_threshold(*WORKER_GC_THRESHOLD)
+    start_worker()
     start, cpu = time.perf_counter(), time.process_time()
     for name, data in files:
         parse_report(name, data)

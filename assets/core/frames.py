@@ -90,23 +90,15 @@ def add_found_cells(columns: dict[str, list], report_id: str, rows: list[FoundRo
     """Append to ``columns`` (one list per report_tables column but ``year``) one row per cell as found; a
     row label without cells is one row with no position."""
     for row in rows:
-        cells = row.values or [None]
-        count = len(cells)
-        columns["report_id"] += [report_id] * count
-        columns["table"] += [row.table] * count
-        columns["row"] += [row.row] * count
-        columns["label"] += [row.label] * count
-        columns["label_line"] += [row.line] * count
-        columns["columns"] += [",".join(row.columns) if row.columns is not None else None] * count
-        columns["units"] += [";".join(f"{k}={v}" for k, v in row.units.items()) or None] * count
-        if row.values:
-            columns["position"] += range(count)
-            columns["raw"] += [token.text for token in row.values]
-            columns["source_line"] += [token.line for token in row.values]
-        else:
-            columns["position"].append(None)
-            columns["raw"].append(None)
-            columns["source_line"].append(None)
+        count = len(row.values) or 1
+        shared = {"report_id": report_id, "table": row.table, "row": row.row, "label": row.label,
+                  "label_line": row.line, "columns": ",".join(row.columns) if row.columns is not None else None,
+                  "units": ";".join(f"{k}={v}" for k, v in row.units.items()) or None}
+        for name, value in shared.items():
+            columns[name] += [value] * count
+        columns["position"] += range(count) if row.values else [None]
+        columns["raw"] += [token.text for token in row.values] or [None]
+        columns["source_line"] += [token.line for token in row.values] or [None]
 
 
 DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "agency_full", "agency_id", "admin_level",

@@ -125,11 +125,10 @@ def run_batch(task: YearTask) -> BatchResult:
               "quality_issues": records_frame(issues, ISSUE_COLUMNS)}
     built = {"report_tables": arrow_table(found_cells, arrow_schema("report_tables")),
              **{output: fact_table(reports, table, arrow_schema(output)) for output, table in FACT_OUTPUTS.items()}}
-    for output in MODELS:
-        if output in built:
-            add_built_table(result, output, built[output], task.year)
-        else:
-            add_table(result, output, frames[output])
+    for output, frame in frames.items():
+        add_table(result, output, frame)
+    for output, table in built.items():
+        add_built_table(result, output, table, task.year)
     return result
 
 

@@ -6,6 +6,7 @@ parses text.
 """
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 
 import pandas as pd
@@ -109,12 +110,16 @@ DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "agency_full", "age
 
 
 def dim_record(report: ParsedReport, source_path: str) -> dict:
-    """The dim_reports row of one report, with its quality figures."""
-    cells = len(report.facts)
-    missing = sum(f.cell_status in ("missing", "unparseable") for f in report.facts)
+    """The dim_reports row of one report, with its quality figures. A table of it is trusted when it was
+    found, every cell of it placed, and no error-severity rule failed on it or on the report as a whole
+    (the rollups sum a table's figures over such reports)."""
+    cells = Counter(f.table for f in report.facts)
+    unplaced = Counter(f.table for f in report.facts if f.cell_status in ("missing", "unparseable"))
+    error_tables = {i.table for i in report.issues if i.severity == "error"}
     errors = sum(i.severity == "error" for i in report.issues)
+    missing = unplaced.total()
     rule_failed = any(c.status == "fails" for c in report.checks)
-    placed_share = (cells - missing) / cells if cells else 0.0
+    placed_share = (cells.total() - missing) / cells.total() if cells else 0.0
     return {"report_id": report.report_id, "year": report.year.year, "source_path": source_path,
             "agency": report.agency.name, "agency_full": report.agency.full_name,
             "agency_id": report.agency.agency_id, "admin_level": report.agency.admin_level,
@@ -123,19 +128,12 @@ def dim_record(report: ParsedReport, source_path: str) -> dict:
             "template": report.template, "year_conflict": report.year.conflict,
             "year_confidence": report.year.confidence,
             "year_evidence": json.dumps(report.year.evidence, ensure_ascii=False),
-            "encoding": report.encoding, "source_format": report.source_format, "cells": cells,
+            "encoding": report.encoding, "source_format": report.source_format, "cells": cells.total(),
             "cells_missing": missing, "errors": errors,
             "quality_score": placed_share * (0.5 if rule_failed else 1.0),
-            "trusted": errors == 0 and missing == 0 and {f.table for f in report.facts} == set(FACT_TABLES),
-            **{f"trusted_{table}": table_trusted(report, table) for table in FACT_TABLES}}
-
-
-def table_trusted(report: ParsedReport, table: str) -> bool:
-    """One table of a report is trusted when it was found, every cell of it placed, and no
-    error-severity rule failed on it (the rollups sum a table's figures over such reports)."""
-    facts = [f for f in report.facts if f.table == table]
-    return bool(facts) and all(f.cell_status not in ("missing", "unparseable") for f in facts) \
-        and not any(i.severity == "error" and i.table in (table, None) for i in report.issues)
+            "trusted": errors == 0 and missing == 0 and cells.keys() == FACT_TABLES.keys(),
+            **{f"trusted_{table}": cells[table] > 0 and not unplaced[table] and not error_tables & {table, None}
+               for table in FACT_TABLES}}
 
 
 ISSUE_COLUMNS = ["report_id", "year", "source_path", "rule", "severity", "table", "row", "column", "expected",

@@ -38,6 +38,8 @@ def extract_narrative(lines: list[str]) -> list[NarrativeFact]:
         if len(text) < 6 or not _ANY.search(text):
             continue
         for sentence in _SENTENCE_END.split(text):
+            if not _ANY.search(sentence):
+                continue
             for code, patterns in _PATTERNS:
                 if code not in found:
                     fact = _match(code, patterns, sentence, number)

@@ -7,6 +7,7 @@ are missing or unparseable make the equation not computable, never a failure.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from schemas.catalog import APPLICANTS, APPLICATION_ROW_GROUPS, NARRATIVE_MEASURES, OUTCOMES, PROCEEDINGS, codes
 
@@ -41,32 +42,39 @@ def check_report(facts: list[Fact], narrative: list[NarrativeFact] = ()) -> tupl
 
 
 def _applications(cells: dict) -> list[Check]:
-    rows = {row for (table, row, _) in cells if table == "applications"}
+    rows = frozenset(row for (table, row, _) in cells if table == "applications")
     if not rows:
         return []
-    checks: list[Check] = []
+    get = cells.get
+    return [_equation(rule, "applications", row, column, [get(key) for key in left], [get(key) for key in right])
+            for rule, row, column, left, right in _application_equations(rows)]
+
+
+Key = tuple[str, str, str]
+
+
+@lru_cache(maxsize=256)  # the rows a 表三 gives: a handful of sets over all reports
+def _application_equations(rows: frozenset[str]) -> list[tuple[str, str | None, str, list[Key], list[Key]]]:
+    """表三's equations for a table with these rows: (rule, row, column, left cells, right cells)."""
+    def cell(row: str, column: str) -> Key:
+        return "applications", row, column
+
     other = ["other_handling"] if "other_handling" in rows else list(APPLICATION_ROW_GROUPS["other_sub"])
     outcome_rows = ["granted", "partially_granted", *APPLICATION_ROW_GROUPS["denied"],
                     *APPLICATION_ROW_GROUPS["unavailable"], *APPLICATION_ROW_GROUPS["rejected"], *other]
+    equations = []
     for column in codes(APPLICANTS):
-        def cell(row: str, column: str = column) -> Fact | None:
-            return cells.get(("applications", row, column))
-
-        checks.append(_equation("balance", "applications", None, column,
-                                [cell("new_received"), cell("carried_over")],
-                                [cell("handled_total"), cell("carried_forward")]))
-        checks.append(_equation("outcome_sum", "applications", "handled_total", column,
-                                [cell("handled_total")], [cell(r) for r in outcome_rows]))
+        equations.append(("balance", None, column, [cell("new_received", column), cell("carried_over", column)],
+                          [cell("handled_total", column), cell("carried_forward", column)]))
+        equations.append(("outcome_sum", "handled_total", column, [cell("handled_total", column)],
+                          [cell(r, column) for r in outcome_rows]))
         if "other_handling" in rows and rows & set(APPLICATION_ROW_GROUPS["other_sub"]):
-            checks.append(_equation("other_handling_sum", "applications", "other_handling", column,
-                                    [cell("other_handling")],
-                                    [cell(r) for r in APPLICATION_ROW_GROUPS["other_sub"]]))
+            equations.append(("other_handling_sum", "other_handling", column, [cell("other_handling", column)],
+                              [cell(r, column) for r in APPLICATION_ROW_GROUPS["other_sub"]]))
     applicants = codes(APPLICANTS)[:-1]
     for row in sorted(rows):
-        checks.append(_equation("row_total", "applications", row, "total",
-                                [cells.get(("applications", row, "total"))],
-                                [cells.get(("applications", row, c)) for c in applicants]))
-    return checks
+        equations.append(("row_total", row, "total", [cell(row, "total")], [cell(row, c) for c in applicants]))
+    return equations
 
 
 def _review(cells: dict) -> list[Check]:

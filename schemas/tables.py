@@ -9,6 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from schemas import pandera_fixes  # noqa: F401  (patches pandera before any model validates)
 from schemas.agencies import ADMIN_LEVELS, KIND_CODES
 from schemas.catalog import (
     APPLICANTS,

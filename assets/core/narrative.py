@@ -6,6 +6,7 @@ came from. Whether prose and tables agree is a quality rule (``quality.narrative
 
 import re
 from dataclasses import dataclass
+from re import _constants, _parser
 
 from schemas.catalog import NARRATIVE_MEASURES
 
@@ -17,6 +18,47 @@ _PATTERNS = [(m.code, [re.compile(p) for p in m.patterns]) for m in NARRATIVE_ME
 _ANY = re.compile("|".join(f"(?:{re.sub(r'[(][?]P<[a-z]+>', '(?:', p)})"
                            for m in NARRATIVE_MEASURES for p in m.patterns))
 _MAX_SENTENCE = 160
+
+
+def _required_words(pattern: str) -> frozenset[str] | None:
+    """Words of which every match of ``pattern`` holds at least one: its longest run of top-level
+    literal characters, else the alternatives of a top-level choice between plain words; None when neither."""
+    runs, run, choices = [], "", None
+    for op, argument in _parser.parse(pattern):
+        if op is _constants.LITERAL:
+            run += chr(argument)
+            continue
+        runs.append(run)
+        run = ""
+        choices = choices or _plain_alternatives(op, argument)
+    longest = max([*runs, run], key=len)
+    return frozenset([longest]) if longest else choices
+
+
+def _plain_alternatives(op: object, argument: object) -> frozenset[str] | None:
+    """The words of a choice between plain words ((?:收到|受理), or that inside a capturing group)."""
+    if op is _constants.SUBPATTERN and len(argument[-1]) == 1:
+        return _plain_alternatives(*argument[-1][0])
+    if op is not _constants.BRANCH:
+        return None
+    words = ["".join(chr(a) for _, a in branch) if all(o is _constants.LITERAL for o, _ in branch) else ""
+             for branch in argument[1]]
+    return frozenset(words) if all(words) else None
+
+
+def gate(patterns: list[str]) -> re.Pattern:
+    """Words a line must hold one of to match any of ``patterns`` (the required words of each, fewest
+    kept), or the empty pattern, which every line matches, when some pattern requires none. Searching for a
+    few plain words is ≈ 6× cheaper than searching for ``_ANY``, and most lines hold none of them."""
+    required = [_required_words(p) for p in patterns]
+    if any(words is None for words in required):
+        return re.compile("")
+    words = set().union(*required)
+    kept = sorted(w for w in words if not any(other != w and other in w for other in words))
+    return re.compile("|".join(map(re.escape, kept)))
+
+
+_GATE = gate([p for m in NARRATIVE_MEASURES for p in m.patterns])
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +77,7 @@ def extract_narrative(lines: list[str]) -> list[NarrativeFact]:
     found: dict[str, NarrativeFact] = {}
     for number, line in enumerate(lines, start=1):
         text = compact(line)
-        if len(text) < 6 or not _ANY.search(text):
+        if len(text) < 6 or not _GATE.search(text) or not _ANY.search(text):
             continue
         for sentence in _SENTENCE_END.split(text):
             if not _ANY.search(sentence):

@@ -5,12 +5,12 @@ from collections import Counter
 
 from assets.core import report as report_module
 from assets.core import tables
-from assets.core.narrative import _ANY, _PATTERNS
+from assets.core.narrative import _ANY, _GATE, _PATTERNS, gate
 from assets.core.reading import read_lines
 from assets.core.report import identify, parse_report
 from assets.core.sections import find_sections
 from assets.core.tables import _application_row, _item, tokenize
-from assets.core.text import _TRANSLATION, normalize_line, normalize_text, split_lines
+from assets.core.text import _TRANSLATION, compact, normalize_line, normalize_text, split_lines
 from assets.core.values import is_value_text
 from benchmarks.generate_corpus import build_report
 from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
@@ -50,6 +50,23 @@ def test_narrative_prefilter_never_hides_a_line_a_pattern_matches():
     for text in lines:
         if any(re.search(p, text) for _, patterns in _PATTERNS for p in patterns):
             assert _ANY.search(text)
+
+
+def test_narrative_gate_words_are_in_every_line_a_pattern_matches():
+    words = _GATE.pattern.split("|")
+    assert set(words) >= {"信息", "申请", "行政复议", "行政诉讼"}  # every catalog pattern requires a word
+    lines = []
+    for name, data in _texts():
+        lines += [compact(line) for line in read_lines(name, data).lines]
+    matched = [text for text in lines if any(p.search(text) for _, patterns in _PATTERNS for p in patterns)]
+    assert len(matched) > 100
+    assert all(_GATE.search(text) for text in matched)
+
+
+def test_narrative_gate_is_open_when_a_pattern_requires_no_word():
+    assert gate([r"(?P<value>\d+)(?:件|条)?", r"行政复议\d+件"]).pattern == ""
+    assert gate([r"(?:收到|受理)\d+", r"未(?:收到|接到)申请"]).pattern == "受理|收到|申请"
+    assert gate([r"(?P<x>收到|受理)\d"]).pattern == "受理|收到"
 
 
 def _texts() -> list[tuple[str, bytes]]:

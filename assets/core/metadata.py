@@ -96,7 +96,7 @@ def _year_evidence(lines: list[str]) -> list[dict]:
         if "年" not in line:  # both patterns below need it
             continue
         text = compact(line)
-        period = _PERIOD.search(text)
+        period = _PERIOD.search(text) if "统计期限" in text else None  # the words it starts with
         if period:
             evidence.append({"source": "statistics_period", "year": int(period[1]), "line": index + 1,
                              "text": _excerpt(text, period.start())})

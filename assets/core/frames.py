@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from schemas.catalog import FACT_TABLES, TO_WAN_YUAN
 
+from .quality import UNKNOWN
 from .report import ParsedReport
 from .sections import Section
 from .tables import Fact, FoundRow
@@ -114,12 +115,12 @@ def dim_record(report: ParsedReport, source_path: str) -> dict:
     found, every cell of it placed, and no error-severity rule failed on it or on the report as a whole
     (the rollups sum a table's figures over such reports)."""
     cells = Counter(f.table for f in report.facts)
-    unplaced = Counter(f.table for f in report.facts if f.cell_status in ("missing", "unparseable"))
+    unplaced = Counter(f.table for f in report.facts if f.cell_status in UNKNOWN)
     error_tables = {i.table for i in report.issues if i.severity == "error"}
     errors = sum(i.severity == "error" for i in report.issues)
-    missing = unplaced.total()
+    total, missing = cells.total(), unplaced.total()
     rule_failed = any(c.status == "fails" for c in report.checks)
-    placed_share = (cells.total() - missing) / cells.total() if cells else 0.0
+    placed_share = (total - missing) / total if total else 0.0
     return {"report_id": report.report_id, "year": report.year.year, "source_path": source_path,
             "agency": report.agency.name, "agency_full": report.agency.full_name,
             "agency_id": report.agency.agency_id, "admin_level": report.agency.admin_level,
@@ -128,7 +129,7 @@ def dim_record(report: ParsedReport, source_path: str) -> dict:
             "template": report.template, "year_conflict": report.year.conflict,
             "year_confidence": report.year.confidence,
             "year_evidence": json.dumps(report.year.evidence, ensure_ascii=False),
-            "encoding": report.encoding, "source_format": report.source_format, "cells": cells.total(),
+            "encoding": report.encoding, "source_format": report.source_format, "cells": total,
             "cells_missing": missing, "errors": errors,
             "quality_score": placed_share * (0.5 if rule_failed else 1.0),
             "trusted": errors == 0 and missing == 0 and cells.keys() == FACT_TABLES.keys(),

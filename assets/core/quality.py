@@ -51,11 +51,13 @@ def _applications(cells: dict) -> list[Check]:
 
 
 Key = tuple[str, str, str]
+Equation = tuple[str, str | None, str, tuple[Key, ...], tuple[Key, ...]]
 
 
 @lru_cache(maxsize=256)  # the rows a 表三 gives: a handful of sets over all reports
-def _application_equations(rows: frozenset[str]) -> list[tuple[str, str | None, str, list[Key], list[Key]]]:
-    """表三's equations for a table with these rows: (rule, row, column, left cells, right cells)."""
+def _application_equations(rows: frozenset[str]) -> tuple[Equation, ...]:
+    """表三's equations for a table with these rows: (rule, row, column, left cells, right cells); a tuple,
+    as every report with these rows shares it."""
     def cell(row: str, column: str) -> Key:
         return "applications", row, column
 
@@ -74,7 +76,7 @@ def _application_equations(rows: frozenset[str]) -> list[tuple[str, str | None, 
     applicants = codes(APPLICANTS)[:-1]
     for row in sorted(rows):
         equations.append(("row_total", row, "total", [cell(row, "total")], [cell(row, c) for c in applicants]))
-    return equations
+    return tuple((rule, row, column, tuple(left), tuple(right)) for rule, row, column, left, right in equations)
 
 
 def _review(cells: dict) -> list[Check]:

@@ -101,8 +101,8 @@ def _subject_agency(lines: list[str]) -> str | None:
     """A region-led agency name opening one of the first lines (2018年,铜陵市郊区安庆矿区办事处信息公开…)."""
     for line in lines[:_HEAD_LINES]:
         text = compact(line)
-        start = _SUBJECT.match(text).end()
-        names = _names_at(text, start)
+        subject = _SUBJECT.match(text)  # always matches: all of it is optional
+        names = _names_at(text, subject.end() if subject else 0)
         if names and resolve_region(names[-1]).rank is not None:
             return names[-1]
     return None
@@ -141,7 +141,7 @@ def fullest_name(name: str, lines: list[str]) -> str:
 
 def _starts_before(text: str, anchor: str, reach: int = 12) -> set[int]:
     """Where a place name begins at most ``reach`` characters before an occurrence of ``anchor``."""
-    starts = set()
+    starts: set[int] = set()
     for found in re.finditer(re.escape(anchor), text):
         window = max(0, found.start() - reach)
         starts.update(window + start for start in place_starts(text[window:found.end()]))

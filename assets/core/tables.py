@@ -361,9 +361,9 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
     expected = len(row.columns) if row.columns is not None else None
     while expected is not None and len(values) > expected and not values[-1].text:
         values.pop()
-    if expected is not None and len(values) == expected:
-        return _facts(row, values), []
     columns = row.columns or ()
+    if len(values) == expected:
+        return _facts(row, columns, values), []
     raw = [t.text for t in values]
     reason = ("the template generation of its block is unknown" if row.columns is None
               else f"{len(values)} values for {expected} cells")
@@ -373,12 +373,12 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
             for key in _cell_keys(row.table, row.row, columns)], [issue]
 
 
-def _facts(row: FoundRow, values: list[Token]) -> list[Fact]:
+def _facts(row: FoundRow, columns: tuple[str, ...], values: list[Token]) -> list[Fact]:
     """One fact per column of the row, from the value cell in its place (a unit written in the cell wins
     over the header's)."""
     units = row.units
     facts = []
-    for (table, row_code, column_code), column, token in zip(_cell_keys(row.table, row.row, row.columns), row.columns,
+    for (table, row_code, column_code), column, token in zip(_cell_keys(row.table, row.row, columns), columns,
                                                               values, strict=True):
         cell = parse_cell(token.text)
         facts.append(_new_tuple(Fact, (table, row_code, column_code, cell.value, cell.status, token.text, token.line,
@@ -390,7 +390,8 @@ def _facts(row: FoundRow, values: list[Token]) -> list[Fact]:
 def _cell_keys(table: str, row: str, columns: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
     """(table, row, column) of each cell of a row: 表四's one row holds proceeding/outcome pairs."""
     if table == "review_litigation":
-        return tuple((table, *column.split("/")) for column in columns)
+        pairs = (column.split("/") for column in columns)
+        return tuple((table, proceeding, outcome) for proceeding, outcome in pairs)
     return tuple((table, row, column) for column in columns)
 
 

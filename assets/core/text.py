@@ -16,7 +16,7 @@ import charset_normalizer
 
 # Full-width ASCII variants (！ to ～) map to ASCII; odd spaces to a plain space; zero-width characters
 # disappear. Ideographic punctuation such as 、 and “ is kept: the template's labels use it.
-_TRANSLATION = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_TRANSLATION: dict[int, int | str | None] = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _TRANSLATION.update({ord(ch): " " for ch in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                      "\u2007\u2008\u2009\u200a\u202f\u205f\u3000"})
 _DELETED = "\u200b\u200c\u200d\u2060\ufeff"

@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from assets.core.native import stale_modules
 from assets.core.report import parse_report, to_json
 
 
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--year", type=int, action="append", help="only this year (repeatable)")
     run.set_defaults(handler=_run)
     args = parser.parse_args(argv)
+    for name in stale_modules():
+        print(f"govreports: warning: {name} was compiled before its source last changed and runs the old code; "
+              "`make` or `pip install -e .` compiles it again", file=sys.stderr)
     return args.handler(args)
 
 

@@ -14,7 +14,7 @@ from assets.core.text import _TRANSLATION, compact, normalize_line, normalize_te
 from assets.core.values import is_value_text
 from benchmarks.generate_corpus import build_report
 from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
-from tests.conftest import ROOT, SAMPLE_DIR
+from tests.conftest import ROOT, SAMPLE_DIR, interpreted
 
 FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*")
                   if p.is_file() and p.suffix in (".txt", ".html", ".md"))
@@ -102,40 +102,42 @@ def test_identify_equals_the_full_parse_identity():
         assert identify(name, data) == parse_report(name, data).identity, name
 
 
-def test_identify_reads_only_disclosure_when_it_decides(monkeypatch):
+def test_identify_reads_only_disclosure_when_it_decides():
     """identify reads 表三/表四 only when 表二 leaves the template or the cells open; both happen here."""
-    calls: list[set[str]] = []
-    real = report_module.read_tables
-
-    def counting(lines, sections):
-        calls.append({s.kind for s in sections})
-        return real(lines, sections)
-
-    monkeypatch.setattr(report_module, "read_tables", counting)
     shortcuts = fallbacks = 0
     for name, data in _texts() + _without_disclosure():
-        calls.clear()
-        identify(name, data)
-        shortcuts += len(calls) == 1 and calls[0] == {"active_disclosure"}
-        fallbacks += len(calls) == 2 and "applications" in calls[1]
+        lines = read_lines(name, data).lines
+        sections = find_sections(lines)
+        disclosure = report_module.read_tables(lines, [s for s in sections if s.kind == "active_disclosure"])
+        decided = report_module._template(disclosure) != "unknown" and report_module._has_cells(disclosure)
+        rows = report_module._identifying_rows(lines, sections)
+        assert rows == (disclosure if decided else report_module.read_tables(lines, sections)), name
+        shortcuts += decided
+        fallbacks += not decided and any(row.table == "applications" for row in rows)
     assert shortcuts > 0 and fallbacks > 0
 
 
-def test_one_line_rule_equals_the_general_rule(monkeypatch):
-    """Every row the reader settles whose values share one line: the fast rule decides as the general one."""
+def test_one_line_rule_equals_the_general_rule():
+    """Every row the reader settles whose values share one line: the fast rule decides as the general one.
+    The reader runs interpreted here, so that its call of the rule can be replaced by one that runs both."""
+    reader = interpreted(tables)
     decided = Counter()
 
     def both(row, filled_per_line):
         lines = {t.line for t in row.values}
-        general = tables._cells_contradict(row, filled_per_line)
+        general = reader._cells_contradict(row, filled_per_line)
         if len(lines) == 1:
-            assert tables._one_line_contradicts(row, lines.pop(), filled_per_line) == general, row
+            assert reader._one_line_contradicts(row, lines.pop(), filled_per_line) == general, row
             decided[general] += 1
         return general
 
-    monkeypatch.setattr(tables, "_layout_contradicts", both)
+    reader._layout_contradicts = both
     for name, data in _texts():
-        parse_report(name, data)
+        lines = read_lines(name, data).lines
+        for section in find_sections(lines):
+            read = report_module.READERS.get(section.kind)
+            if read is not None:
+                getattr(reader, read.__name__)(reader.tokenize(lines, section.start_line + 1, section.end_line))
     assert decided[True] >= 2 and decided[False] > 1000, decided
 
 

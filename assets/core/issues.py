@@ -8,18 +8,24 @@ so ``quality_issues`` and ``govreports parse --json`` list them the same way.
 from dataclasses import asdict, dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False)  # an explicit __init__ is compiled by mypyc (a generated one is not, and is 10× slower)
 class Issue:
-    """A finding about one report: which rule, how bad, where, and what was expected and found."""
+    """A finding about one report: which rule, how bad, where, and what was expected and found (never
+    changed once made)."""
 
     rule: str
     severity: str
     message: str
-    table: str | None = None
-    row: str | None = None
-    column: str | None = None
-    expected: str | None = None
-    found: str | None = None
+    table: str | None
+    row: str | None
+    column: str | None
+    expected: str | None
+    found: str | None
+
+    def __init__(self, rule: str, severity: str, message: str, table: str | None = None, row: str | None = None,
+                 column: str | None = None, expected: str | None = None, found: str | None = None) -> None:
+        self.rule, self.severity, self.message = rule, severity, message
+        self.table, self.row, self.column, self.expected, self.found = table, row, column, expected, found
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -24,17 +24,22 @@ Cells = dict[Key, Fact]
 Equation = tuple[str, str | None, str, tuple[Key, ...], tuple[Key, ...]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(init=False)  # an explicit __init__ is compiled by mypyc, a generated one is not: ≈ 40 per report
 class Check:
-    """One evaluation of a rule on one equation."""
+    """One evaluation of a rule on one equation (never changed once made)."""
 
     rule: str
     table: str
     row: str | None
     column: str | None
     status: str
-    expected: float | None = None
-    found: float | None = None
+    expected: float | None
+    found: float | None
+
+    def __init__(self, rule: str, table: str, row: str | None, column: str | None, status: str,
+                 expected: float | None = None, found: float | None = None) -> None:
+        self.rule, self.table, self.row, self.column = rule, table, row, column
+        self.status, self.expected, self.found = status, expected, found
 
 
 def check_report(facts: list[Fact], narrative: Sequence[NarrativeFact] = ()) -> tuple[list[Check], list[Issue]]:

@@ -11,7 +11,7 @@ the template's column count (trailing padding blanks aside). Otherwise every cel
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import NamedTuple
 
@@ -56,7 +56,7 @@ class Token(NamedTuple):
     is_value: bool
 
 
-@dataclass
+@dataclass(init=False)  # an explicit __init__ is compiled by mypyc, a generated one is not: ≈ 30 per report
 class FoundRow:
     """A table row as found in the text, before placement."""
 
@@ -64,10 +64,19 @@ class FoundRow:
     row: str
     label: str
     line: int
-    values: list[Token] = field(default_factory=list)
-    columns: tuple[str, ...] | None = None
-    units: dict[str, str] = field(default_factory=dict)
-    label_in_doubt: bool = False
+    values: list[Token]
+    columns: tuple[str, ...] | None
+    units: dict[str, str]
+    label_in_doubt: bool
+
+    def __init__(self, table: str, row: str, label: str, line: int, values: list[Token] | None = None,
+                 columns: tuple[str, ...] | None = None, units: dict[str, str] | None = None,
+                 label_in_doubt: bool = False) -> None:
+        self.table, self.row, self.label, self.line = table, row, label, line
+        self.values = [] if values is None else values
+        self.columns = columns
+        self.units = {} if units is None else units
+        self.label_in_doubt = label_in_doubt
 
 
 class Fact(NamedTuple):

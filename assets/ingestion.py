@@ -6,6 +6,7 @@ import pandas as pd
 from schemas.tables import RawFileInventory
 
 from .core.ingest import build_inventory
+from .core.memory import release_unused_memory
 from .core.pool import default_workers
 from .resources import RawDirectory
 from .validation import table_metadata, validated
@@ -19,9 +20,8 @@ def raw_file_inventory(context: dg.AssetExecutionContext, raw_dir: RawDirectory)
     """Every file under GOVREPORTS_RAW_DIR: one row per file with sha256, size, encoding, detected
     year and outcome (report, duplicate, not_a_report, unreadable, no_year) with its reason.
     Nothing is skipped in silence. Files are parsed on every core; only these records are kept."""
-    records = build_inventory(raw_dir.root(), default_workers())
-    frame = validated(RawFileInventory, pd.DataFrame.from_records(records,
-                                                                  columns=list(RawFileInventory.to_schema().columns)))
+    frame = validated(RawFileInventory, build_inventory(raw_dir.root(), default_workers()).to_pandas())
+    release_unused_memory()  # what reading 200,000 files left free in this process
     counts = frame["outcome"].value_counts().to_dict()
     years = sorted(int(y) for y in frame.loc[frame["outcome"] == "report", "year"].dropna().unique())
     context.add_output_metadata({"files": len(frame), "outcomes": dg.MetadataValue.json(counts),

@@ -20,6 +20,7 @@ import pyarrow as pa
 from schemas.tables import QualityIssues
 
 from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
+from .core.memory import release_unused_memory
 from .core.parts import PartWriter, to_arrow
 from .core.pool import default_workers, ordered_map
 from .core.year_pass import FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
@@ -87,6 +88,8 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fi
         if "quality_issues" in writers:
             _write_year_issues(writers["quality_issues"], counts["quality_issues"], year,
                                _agency_frame(agencies), raw_file_inventory)
+        del agencies
+        release_unused_memory()  # the pass's buffers, before the checks read what was written
         for name, writer in writers.items():
             yield dg.Output(writer.close(), output_name=name, metadata=_metadata(name, counts[name]))
 

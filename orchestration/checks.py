@@ -14,6 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from assets.continuity import accounted_for
+from assets.core.memory import release_unused_memory
 from assets.partitions import YEARS
 from orchestration.io_managers import PartitionTable
 from schemas.tables import FACT_MODELS, DimReports, FactNarrative, QualityIssues, ReportSections, ReportTables
@@ -38,6 +39,7 @@ def schema_check(asset: str, model: type[pa.DataFrameModel]) -> dg.AssetChecksDe
                     description=f"The partition validates against the pandera model {model.__name__}.")
     def _check(context: dg.AssetCheckExecutionContext, table: PartitionTable) -> dg.AssetCheckResult:
         rows, problem = validate_row_groups(table, model)
+        release_unused_memory()  # the row groups just read: the next check starts from what is live
         metadata = {"rows": rows, "model": model.__name__}
         if problem is not None:
             return dg.AssetCheckResult(passed=False, metadata=metadata | problem)

@@ -10,6 +10,7 @@ import os
 import dagster as dg
 
 from assets.continuity import active_disclosure_continuity, carry_over_continuity
+from assets.core.memory import use_system_allocator
 from assets.ingestion import raw_file_inventory
 from assets.resources import RawDirectory, Warehouse
 from assets.rollups import outliers, rollup_agencies, rollup_applications, rollup_regions, trends
@@ -17,6 +18,8 @@ from assets.year import year_tables
 from orchestration.checks import ASSET_CHECKS
 from orchestration.io_managers import WarehouseIOManager
 from orchestration.sensors import build_sensors
+
+use_system_allocator()  # in every process that loads the definitions: see assets/core/memory.py
 
 ASSETS = [raw_file_inventory, year_tables, rollup_applications, rollup_agencies, rollup_regions, trends, outliers,
           carry_over_continuity, active_disclosure_continuity]

@@ -5,14 +5,15 @@ of the raw folder), refusing what is not one text report (empty, PDF, DOCX/ZIP, 
 clear reason, saying why a text is not a report of a year (no report, traditional characters, no year, a
 year without a partition), and marking duplicates (same normalized content, so the same report saved
 twice under different names or encodings is one report).
-``build_inventory`` parses the files on every core and keeps one small record per file, never the
-parsed reports, so its memory grows with the file count by a few hundred bytes per file only.
+``build_inventory`` parses the files on every core and keeps one small record per file, as Arrow columns,
+never the parsed reports, so its memory grows with the file count by a few hundred bytes per file only.
 """
 
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow as pa
 from upath import UPath
 
 from schemas.catalog import reporting_years
@@ -134,28 +135,42 @@ def is_traditional(lines: list[str]) -> bool:
 CHUNK = 64  # files per task sent to a worker
 
 
+# The columns of the inventory, as ``InventoryEntry.record`` gives them.
+INVENTORY_SCHEMA = pa.schema([("source_path", pa.string()), ("sha256", pa.string()), ("bytes", pa.int64()),
+                              ("encoding", pa.string()), ("report_id", pa.string()), ("year", pa.int64()),
+                              ("template", pa.string()), ("outcome", pa.string()), ("reason", pa.string())])
+
+
 def inventory_records(root: Path | UPath, names: list[str]) -> list[dict]:
-    """The inventory record of each named file under ``root`` (runs in a worker process)."""
+    """The inventory record of each named file under ``root``."""
     return [read_entry(name, (root / name).read_bytes(), full=False).record() for name in names]
 
 
-def _records_of(task: tuple[Path | UPath, list[str]]) -> list[dict]:
-    return inventory_records(*task)
+def _records_of(task: tuple[Path | UPath, list[str]]) -> pa.RecordBatch:
+    """A task's records as columns (runs in a worker): the main process then never holds a Python object
+    per file, whose leftovers pinned ≈ 300 MB of its heap after a 200,000-file inventory."""
+    return pa.RecordBatch.from_pylist(inventory_records(*task), schema=INVENTORY_SCHEMA)
 
 
-def build_inventory(root: Path | UPath, workers: int = 1) -> list[dict]:
-    """The record of every file under ``root`` (``InventoryEntry.record``), parsed over ``workers``
-    processes; later copies of an already seen report are duplicates."""
+def build_inventory(root: Path | UPath, workers: int = 1) -> pa.Table:
+    """The record of every file under ``root`` (``InventoryEntry.record``, one row each, in path order),
+    parsed over ``workers`` processes; later copies of an already seen report are duplicates."""
     root = root.resolve()
     names = [path.relative_to(root).as_posix() for path in discover(root)]
     tasks = ((root, names[start:start + CHUNK]) for start in range(0, len(names), CHUNK))
-    records = []
-    first_path: dict[str, str] = {}
-    for chunk in ordered_map(_records_of, tasks, workers):
-        for record in chunk:
-            if record["outcome"] == "report":
-                original = first_path.setdefault(record["report_id"], record["source_path"])
-                if original != record["source_path"]:
-                    record["outcome"], record["reason"] = "duplicate", f"same report as {original}"
-            records.append(record)
-    return records
+    return mark_duplicates(pa.Table.from_batches(list(ordered_map(_records_of, tasks, workers)),
+                                                 schema=INVENTORY_SCHEMA))
+
+
+def mark_duplicates(inventory: pa.Table) -> pa.Table:
+    """Each report whose report_id an earlier row already has becomes a duplicate of that row's file."""
+    frame = inventory.select(["source_path", "report_id", "outcome", "reason"]).to_pandas()
+    reports = frame[frame["outcome"] == "report"]
+    original = reports.groupby("report_id", sort=False)["source_path"].transform("first")
+    later = original.index[original != reports["source_path"]]
+    frame.loc[later, "outcome"] = "duplicate"
+    frame.loc[later, "reason"] = "same report as " + original[later]
+    for column in ("outcome", "reason"):
+        inventory = inventory.set_column(inventory.schema.get_field_index(column), column,
+                                         pa.array(frame[column], type=pa.string(), from_pandas=True))
+    return inventory

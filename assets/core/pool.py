@@ -17,6 +17,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+from .memory import release_unused_memory, use_system_allocator
+
 In = TypeVar("In")
 Out = TypeVar("Out")
 
@@ -39,6 +41,16 @@ def default_workers() -> int:
 def start_worker() -> None:
     """What every worker process does first (the benchmark's parse pool too, so it measures the same)."""
     gc.set_threshold(*WORKER_GC_THRESHOLD)
+    use_system_allocator()
+
+
+def _released(func: Callable[[In], Out], item: In) -> Out:
+    """``func(item)`` in a worker, which then gives back what the task freed: an idle worker (while the
+    main process checks what was written) holds little more than its code."""
+    try:
+        return func(item)
+    finally:
+        release_unused_memory()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -64,7 +76,7 @@ def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) ->
     pending: deque[Future] = deque()
     try:
         for item in items:
-            pending.append(pool.submit(func, item))
+            pending.append(pool.submit(_released, func, item))
             if len(pending) >= workers * AHEAD:
                 yield pending.popleft().result()
         while pending:

@@ -242,7 +242,7 @@ def test_mixed_folder_accounts_for_every_file(tmp_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 8)
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
-    records = {r["source_path"]: r for r in build_inventory(tmp_path)}
+    records = {r["source_path"]: r for r in build_inventory(tmp_path).to_pylist()}
     assert {p: (r["outcome"], r["reason"]) for p, r in records.items()} == {
         first.name: ("report", None),
         second.name: ("report", None),
@@ -261,7 +261,7 @@ def test_mixed_folder_accounts_for_every_file(tmp_path):
 def test_inventory_over_two_workers_equals_one_process(tmp_path):
     for index, sample in enumerate(SAMPLES * 14):  # more files than one task (CHUNK) holds, with duplicates
         (tmp_path / f"{index:03d}_{sample.name}").write_bytes(sample.read_bytes())
-    assert build_inventory(tmp_path, workers=2) == build_inventory(tmp_path, workers=1)
+    assert build_inventory(tmp_path, workers=2).equals(build_inventory(tmp_path, workers=1))
 
 
 def test_html_facts_point_at_their_table_row_in_the_page_file():

@@ -389,7 +389,7 @@ def test_hostile_folder_every_file_is_in_the_inventory_with_its_reason(hostile_r
     expected.pop("bad/future.txt")
     assert {p: (o, None if pd.isna(r) else r) for p, (o, r) in found.items()} == expected
     assert inventory.loc[inventory["outcome"] != "report", "reason"].notna().all()
-    assert {r["source_path"] for r in build_inventory(raw)} == set(inventory.index) | {"bad/future.txt"}
+    assert {r["source_path"] for r in build_inventory(raw).to_pylist()} == set(inventory.index) | {"bad/future.txt"}
 
 
 def test_hostile_folder_bad_files_of_a_year_are_quality_issues(hostile_run):

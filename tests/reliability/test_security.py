@@ -125,7 +125,7 @@ def test_discovery_does_not_follow_links_out_of_the_raw_folder(tmp_path):
     (raw / "link-in.txt").symlink_to(raw / "real.txt")
     (raw / "loop").symlink_to(raw, target_is_directory=True)
     (raw / "dangling.txt").symlink_to(tmp_path / "gone.txt")
-    entries = {r["source_path"]: (r["outcome"], r["reason"]) for r in build_inventory(raw)}
+    entries = {r["source_path"]: (r["outcome"], r["reason"]) for r in build_inventory(raw).to_pylist()}
     assert entries == {"link-in.txt": ("report", None), "real.txt": ("duplicate", "same report as link-in.txt")}
 
 

@@ -11,12 +11,15 @@ never the parsed reports, so its memory grows with the file count by a few hundr
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 from upath import UPath
 
 from schemas.catalog import reporting_years
+from schemas.tables import RawFileInventory
 
 from .pool import ordered_map
 from .report import Identity, ParsedReport, identify, parse_report
@@ -135,10 +138,11 @@ def is_traditional(lines: list[str]) -> bool:
 CHUNK = 64  # files per task sent to a worker
 
 
-# The columns of the inventory, as ``InventoryEntry.record`` gives them.
-INVENTORY_SCHEMA = pa.schema([("source_path", pa.string()), ("sha256", pa.string()), ("bytes", pa.int64()),
-                              ("encoding", pa.string()), ("report_id", pa.string()), ("year", pa.int64()),
-                              ("template", pa.string()), ("outcome", pa.string()), ("reason", pa.string())])
+@cache
+def inventory_schema() -> pa.Schema:
+    """The inventory's Arrow columns, typed as the RawFileInventory model coerces them."""
+    empty = RawFileInventory.validate(pd.DataFrame(columns=list(RawFileInventory.to_schema().columns)))
+    return pa.Schema.from_pandas(empty, preserve_index=False).remove_metadata()
 
 
 def inventory_records(root: Path | UPath, names: list[str]) -> list[dict]:
@@ -149,7 +153,7 @@ def inventory_records(root: Path | UPath, names: list[str]) -> list[dict]:
 def _records_of(task: tuple[Path | UPath, list[str]]) -> pa.RecordBatch:
     """A task's records as columns (runs in a worker): the main process then never holds a Python object
     per file, whose leftovers pinned ≈ 300 MB of its heap after a 200,000-file inventory."""
-    return pa.RecordBatch.from_pylist(inventory_records(*task), schema=INVENTORY_SCHEMA)
+    return pa.RecordBatch.from_pylist(inventory_records(*task), schema=inventory_schema())
 
 
 def build_inventory(root: Path | UPath, workers: int = 1) -> pa.Table:
@@ -159,7 +163,7 @@ def build_inventory(root: Path | UPath, workers: int = 1) -> pa.Table:
     names = [path.relative_to(root).as_posix() for path in discover(root)]
     tasks = ((root, names[start:start + CHUNK]) for start in range(0, len(names), CHUNK))
     return mark_duplicates(pa.Table.from_batches(list(ordered_map(_records_of, tasks, workers)),
-                                                 schema=INVENTORY_SCHEMA))
+                                                 schema=inventory_schema()))
 
 
 def mark_duplicates(inventory: pa.Table) -> pa.Table:
@@ -172,5 +176,5 @@ def mark_duplicates(inventory: pa.Table) -> pa.Table:
     frame.loc[later, "reason"] = "same report as " + original[later]
     for column in ("outcome", "reason"):
         inventory = inventory.set_column(inventory.schema.get_field_index(column), column,
-                                         pa.array(frame[column], type=pa.string(), from_pandas=True))
+                                         pa.array(frame[column], type=pa.large_string(), from_pandas=True))
     return inventory

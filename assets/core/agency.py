@@ -142,9 +142,12 @@ def fullest_name(name: str, lines: list[str]) -> str:
 def _starts_before(text: str, anchor: str, reach: int = 12) -> set[int]:
     """Where a place name begins at most ``reach`` characters before an occurrence of ``anchor``."""
     starts: set[int] = set()
-    for found in re.finditer(re.escape(anchor), text):
-        window = max(0, found.start() - reach)
-        starts.update(window + start for start in place_starts(text[window:found.end()]))
+    found = text.find(anchor)
+    while found != -1:  # each occurrence, left to right, not overlapping (as ``re.finditer`` finds them)
+        end = found + len(anchor)
+        window = max(0, found - reach)
+        starts.update(window + start for start in place_starts(text[window:end]))
+        found = text.find(anchor, end if anchor else end + 1)
     return starts
 
 

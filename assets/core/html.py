@@ -12,9 +12,9 @@ of the HTML file it starts on (``render_page``), so a fact read from a page can 
 Does not belong here: decoding bytes (text.py), reading rows and placing cells (tables.py).
 """
 
+import os
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 import lxml.html
 from bs4 import BeautifulSoup
@@ -59,7 +59,7 @@ def is_html(source_path: str, text: str) -> bool:
         return True
     if head.startswith(("<?xml", "<!--")) and "<html" in head:
         return True
-    if PurePath(source_path).suffix.lower() not in HTML_SUFFIXES or "<" not in text:
+    if os.path.splitext(source_path)[1].lower() not in HTML_SUFFIXES or "<" not in text:
         return False
     return BeautifulSoup(text, "html.parser").find(True) is not None
 

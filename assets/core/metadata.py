@@ -7,8 +7,8 @@ returned as evidence and a conflict flag, never hidden.
 """
 
 import re
-from collections import Counter
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .text import compact
 
@@ -60,12 +60,21 @@ def _clean_title(line: str) -> str:
     return _FIELD_LABEL.sub("", line.strip().lstrip("|")).strip()
 
 
+Key = TypeVar("Key")
+
+
+def most_common(counts: dict[Key, int]) -> Key:
+    """The key counted most often, the first of them in a tie (as ``Counter.most_common(1)``: a Counter's
+    constructor runs interpreted, a dict counted in compiled code does not)."""
+    return max(counts, key=counts.__getitem__)
+
+
 def decide_year(lines: list[str], template: str) -> YearDecision:
     """Weigh the year evidence; the template generation bounds the years that are possible."""
     evidence = _year_evidence(lines)
-    scores: Counter[int] = Counter()
+    scores: dict[int, int] = {}
     for item in evidence:
-        scores[item["year"]] += WEIGHTS[item["source"]]
+        scores[item["year"]] = scores.get(item["year"], 0) + WEIGHTS[item["source"]]
     earliest = EARLIEST_YEAR_OF_TEMPLATE.get(template)
     if template == "pre2019":
         possible = {y: s for y, s in scores.items() if y <= 2018} or dict(scores)
@@ -75,10 +84,13 @@ def decide_year(lines: list[str], template: str) -> YearDecision:
         return YearDecision(None, evidence, False, "none")
     title_years = [e["year"] for e in evidence if e["source"] == "title"]
     year = max(possible, key=lambda y: (possible[y], y in title_years, y))
-    body = Counter(e["year"] for e in evidence if e["source"] == "body")
+    body: dict[int, int] = {}
+    for item in evidence:
+        if item["source"] == "body":
+            body[item["year"]] = body.get(item["year"], 0) + 1
     disagreeing = {e["year"] for e in evidence if e["source"] in ("title", "statistics_period")} - {year}
-    if body and body.most_common(1)[0][0] != year and body.most_common(1)[0][1] > body[year]:
-        disagreeing.add(body.most_common(1)[0][0])
+    if body and (common := most_common(body)) != year and body[common] > body.get(year, 0):
+        disagreeing.add(common)
     conflict = bool(disagreeing)
     top = sorted(scores.values(), reverse=True)
     confidence = "low" if conflict and scores[year] < top[0] else "medium" if conflict else "high"

@@ -6,14 +6,13 @@ Dagster, so the parser can be used and tested on its own.
 """
 
 import hashlib
-from collections import Counter
 from dataclasses import dataclass, field
 
 from schemas.catalog import FACT_TABLES, MEASURES
 
 from .agency import Agency, identify_agency
 from .issues import Issue
-from .metadata import YearDecision, decide_year, find_publish_date, find_title
+from .metadata import YearDecision, decide_year, find_publish_date, find_title, most_common
 from .narrative import NarrativeFact, extract_narrative
 from .quality import Check, check_report
 from .reading import read_lines
@@ -162,14 +161,14 @@ def read_tables(lines: list[str], sections: list[Section]) -> list[FoundRow]:
 
 def _template(rows: list[FoundRow]) -> str:
     """The template generation, from 表二's measures first, else from 表三's (六) rows."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, int] = {}
     for row in rows:
         if row.table == "active_disclosure" and row.columns:
             generations = _GENERATION_OF_MEASURE[row.columns[0]]
             if len(generations) == 1:
-                votes[generations[0]] += 1
+                votes[generations[0]] = votes.get(generations[0], 0) + 1
     if votes:
-        return votes.most_common(1)[0][0]
+        return most_common(votes)
     application_rows = {r.row for r in rows if r.table == "applications"}
     if application_rows & {"other_no_correction", "other_fee_unpaid", "other_misc"}:
         return "2021"

@@ -10,7 +10,6 @@ the template's column count (trailing padding blanks aside). Otherwise every cel
 """
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -202,7 +201,10 @@ def _last_is_empty(rows: list[FoundRow]) -> bool:
 
 def _settle(table: str, rows: list[FoundRow], orphans: list[Token], tokens: list[Token]) -> list[FoundRow]:
     """Detach the values of rows whose layout contradicts them; detached values form one extra row."""
-    filled_per_line = Counter(t.line for t in tokens if t.text and t.is_value)
+    filled_per_line: dict[int, int] = {}  # a dict, not a Counter: its constructor runs interpreted
+    for token in tokens:
+        if token.text and token.is_value:
+            filled_per_line[token.line] = filled_per_line.get(token.line, 0) + 1
     prose_lines = {t.line for t in tokens if not t.is_value}
     detached = [t for t in orphans if t.line not in prose_lines]  # numbers inside prose are not cells
     for row in rows:
@@ -215,7 +217,7 @@ def _settle(table: str, rows: list[FoundRow], orphans: list[Token], tokens: list
     return rows
 
 
-def _layout_contradicts(row: FoundRow, filled_per_line: Counter) -> bool:
+def _layout_contradicts(row: FoundRow, filled_per_line: dict[int, int]) -> bool:
     """Values on other lines than the label are uncertain when the layout says rows are lines.
 
     Contradictions: the values straddle several lines of which one holds several cells; the row
@@ -232,15 +234,15 @@ def _layout_contradicts(row: FoundRow, filled_per_line: Counter) -> bool:
     return _cells_contradict(row, filled_per_line)
 
 
-def _one_line_contradicts(row: FoundRow, line: int, filled_per_line: Counter) -> bool:
+def _one_line_contradicts(row: FoundRow, line: int, filled_per_line: dict[int, int]) -> bool:
     """``_cells_contradict`` for a row whose values are all on ``line``: no uneven gaps, no straddling;
     the row takes part of the line, or its label is in doubt and stands apart from a multi-cell line."""
     filled = sum(1 for t in row.values if t.text)
-    return filled > 0 and ((row.label_in_doubt and line != row.line and filled_per_line[line] > 1)
-                           or filled < filled_per_line[line])
+    return filled > 0 and ((row.label_in_doubt and line != row.line and filled_per_line.get(line, 0) > 1)
+                           or filled < filled_per_line.get(line, 0))
 
 
-def _cells_contradict(row: FoundRow, filled_per_line: Counter) -> bool:
+def _cells_contradict(row: FoundRow, filled_per_line: dict[int, int]) -> bool:
     per_line: dict[int, int] = {}  # a dict, not a Counter: ≈ 15 rows per report, each a few cells
     for token in row.values:
         if token.text:
@@ -248,12 +250,12 @@ def _cells_contradict(row: FoundRow, filled_per_line: Counter) -> bool:
     inline = row.line in per_line
     if _uneven_cell_lines(row):
         return True
-    rows_are_lines = any(filled_per_line[line] > 1 for line in per_line)
+    rows_are_lines = any(filled_per_line.get(line, 0) > 1 for line in per_line)
     if row.label_in_doubt and not inline and rows_are_lines:
         return True
     if len({t.line for t in row.values}) > 1 and any(n > 1 for n in per_line.values()):
         return True
-    return any(n < filled_per_line[line] for line, n in per_line.items() if filled_per_line[line] > 1)
+    return any(n < filled_per_line.get(line, 0) for line, n in per_line.items() if filled_per_line.get(line, 0) > 1)
 
 
 def _uneven_cell_lines(row: FoundRow) -> bool:

@@ -127,7 +127,9 @@ def test_same_agency_year_message_stays_short_for_a_large_group():
     dims = pd.DataFrame({"report_id": [f"r{i}" for i in range(2003)],
                          "source_path": [f"big/{i:04d}.txt" for i in range(2000)] + ["a.txt", "b.txt", "c.txt"],
                          "agency_id": ["110000/x"] * 2000 + ["120000/y", None, "120000/y"]})
-    issues = same_agency_issues(dims, 2024)
+    parts = list(same_agency_issues(dims, 2024, rows=1000))
+    assert [len(part) for part in parts] == [1000, 1000, 2]  # in slices of at most ``rows`` issues
+    issues = pd.concat(parts, ignore_index=True)
     assert list(issues.columns) == ISSUE_COLUMNS
     assert len(issues) == 2002 and "b.txt" not in set(issues["source_path"])
     assert set(issues["found"]) == {"2000", "2"} and (issues["year"] == 2024).all()
@@ -136,6 +138,6 @@ def test_same_agency_year_message_stays_short_for_a_large_group():
                             "big/0002.txt, big/0003.txt, big/0004.txt, and 1995 more"]
     assert issues[issues["found"] == "2"]["message"].unique().tolist() == [
         "120000/y has 2 different reports this year: a.txt, c.txt"]
-    assert same_agency_issues(dims.iloc[:0], 2024).empty
+    assert list(same_agency_issues(dims.iloc[:0], 2024, rows=1000)) == []
     alone = pd.DataFrame({"report_id": ["r1"], "source_path": ["a.txt"], "agency_id": pd.array(["1/x"], "str")})
-    assert same_agency_issues(alone, 2024).empty  # no shared agency: nothing to join (str + float failed)
+    assert list(same_agency_issues(alone, 2024, rows=1000)) == []  # nothing to join (str + float failed)

@@ -54,8 +54,8 @@ def scan_raw_dir(root: Path | UPath, previous: dict[str, FileState], max_parsed:
     root = root.resolve()
     scan = Scan(files={})
     parsed = 0
-    for path in discover(root):
-        name = path.relative_to(root).as_posix()
+    for name in discover(root):
+        path = root / name
         stat = path.stat()
         old = previous.get(name)
         if old is not None and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:

@@ -143,7 +143,7 @@ ISSUE_COLUMNS = ["report_id", "year", "source_path", "rule", "severity", "table"
 
 def issue_records(report: ParsedReport, source_path: str) -> list[dict]:
     return [{"report_id": report.report_id, "year": report.year.year, "source_path": source_path}
-            | {k: v for k, v in issue.as_dict().items()} for issue in report.issues]
+            | issue.as_dict() for issue in report.issues]
 
 
 LISTED_PATHS = 5  # files a same_agency_year message names; the rest are counted (query the rule for all)

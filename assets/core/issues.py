@@ -5,7 +5,7 @@ computed elsewhere (``quality.py``, the table reader, ingestion); they all speak
 so ``quality_issues`` and ``govreports parse --json`` list them the same way.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(init=False)  # an explicit __init__ is compiled by mypyc (a generated one is not, and is 10× slower)
@@ -28,4 +28,7 @@ class Issue:
         self.table, self.row, self.column, self.expected, self.found = table, row, column, expected, found
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields by name (built here: ``dataclasses.asdict`` deep-copies each value, in interpreted
+        code — 3 % of a worker's time on a year pass)."""
+        return {"rule": self.rule, "severity": self.severity, "message": self.message, "table": self.table,
+                "row": self.row, "column": self.column, "expected": self.expected, "found": self.found}

@@ -1,10 +1,12 @@
 """The parser's fast paths give exactly what the plain code gives (they exist for speed only)."""
 
+import dataclasses
 import re
 from collections import Counter
 
 from assets.core import report as report_module
 from assets.core import tables
+from assets.core.issues import Issue
 from assets.core.narrative import _ANY, _GATE, _PATTERNS, gate
 from assets.core.reading import read_lines
 from assets.core.report import identify, parse_report
@@ -183,3 +185,10 @@ def test_tables_built_as_arrow_equal_their_validated_frames(tmp_path):
                 validated = to_arrow(MODELS[output].validate(year_frame(built, year)))
                 assert validated.equals(built), (folder, year, output)  # schema (types) and values
     assert rows > 10_000
+
+
+def test_issue_as_dict_equals_dataclasses_asdict():
+    issue = Issue("blank_cell", "warning", "blank", table="applications", row="new", column="natural",
+                  expected="a number", found="")
+    assert issue.as_dict() == dataclasses.asdict(issue)
+    assert list(issue.as_dict()) == [f.name for f in dataclasses.fields(Issue)]

@@ -24,9 +24,9 @@ def test_a_file_url_and_a_plain_path_discover_the_same_files_and_keep_the_local_
 
     plain, url = RawDirectory(path=str(raw)).root(), RawDirectory(path=raw.resolve().as_uri()).root()
     assert plain == url and is_local(url) and isinstance(url, Path)
-    names = [path.relative_to(url).as_posix() for path in discover(url)]
+    names = discover(url)
     assert names == ["a.txt", "sub/b.txt", "sub/link_in.txt"]
-    assert names == [path.relative_to(plain).as_posix() for path in discover(plain)]
+    assert names == discover(plain)
 
 
 def test_a_local_warehouse_glob_is_a_plain_path_duckdb_reads(tmp_path: Path):
@@ -38,3 +38,12 @@ def test_a_local_warehouse_glob_is_a_plain_path_duckdb_reads(tmp_path: Path):
                             "hive_partitioning = true) group by all")
     assert frame.to_dict("records") == [{"year": 2021, "v": 5}]
     assert storage_path("s3://bucket/prefix").protocol == "s3" and not is_local(storage_path("s3://bucket/prefix"))
+
+
+def test_discover_orders_by_folder_then_name_as_path_sorting_did(tmp_path: Path):
+    for name in ("a-c.txt", "a/b.txt", "a/z/y.txt", "a b.txt", "b.txt", "a/.git/x.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert discover(tmp_path) == ["a/b.txt", "a/z/y.txt", "a b.txt", "a-c.txt", "b.txt"]
+    assert discover(tmp_path) == [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.rglob("*"))
+                                  if p.is_file() and ".git" not in p.parts]

@@ -56,7 +56,7 @@ def bucket(s3) -> fsspec.AbstractFileSystem:
 def test_discover_lists_a_bucket_prefix_and_skips_hidden_files(bucket):
     upload_samples(bucket, f"{BUCKET}/raw")
     root = RawDirectory(path=f"s3://{BUCKET}/raw").root()
-    names = [path.relative_to(root).as_posix() for path in discover(root)]
+    names = discover(root)
     assert len(names) == len(list(SAMPLE_DIR.iterdir())) and not any(".cache" in name for name in names)
     assert sum(name.startswith("2021/") for name in names) == 1
 

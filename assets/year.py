@@ -22,7 +22,7 @@ from schemas.tables import QualityIssues
 
 from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
 from .core.memory import release_unused_memory
-from .core.parts import PartWriter, to_arrow
+from .core.parts import PartWriter, StoredTable, to_arrow
 from .core.pool import default_workers, ordered_map
 from .core.year_pass import FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
 from .partitions import YEARS
@@ -68,10 +68,11 @@ def _out(name: str) -> dg.AssetOut:
 @dg.multi_asset(outs={name: _out(name) for name in MODELS}, partitions_def=YEARS, name="year_tables",
                 ins={"raw_file_inventory": dg.AssetIn()}, can_subset=True,
                 internal_asset_deps={name: _DEPS.get(name, _NORMALIZED_DEPS) for name in MODELS})
-def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_file_inventory: pd.DataFrame):
+def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_file_inventory: StoredTable):
     """Read, section, tokenize, place and check every report of the year; write each stage's table."""
     year = int(context.partition_key)
-    chosen = raw_file_inventory[(raw_file_inventory["outcome"] == "report") & (raw_file_inventory["year"] == year)]
+    inventory = raw_file_inventory.read(year=year)  # not the files of other years: a run holds one year
+    chosen = inventory[inventory["outcome"] == "report"]
     selected = [name for name in MODELS if dg.AssetKey(name) in context.selected_asset_keys]
     counts = {name: Counter() for name in selected}
     agencies: list[pa.Table] = []  # what same_agency_year needs of every dim row of the year: three short fields
@@ -89,7 +90,7 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fi
             release_unused_memory()  # the batch and any flushed row group: a few ms, ≈ 400 times a year
         if "quality_issues" in writers:
             _write_year_issues(writers["quality_issues"], counts["quality_issues"], year,
-                               _agency_frame(agencies), raw_file_inventory)
+                               _agency_frame(agencies), inventory)
         del agencies
         release_unused_memory()  # the pass's buffers, before the checks read what was written
         for name, writer in writers.items():
@@ -145,10 +146,11 @@ _INVENTORY_RULES = {"duplicate": ("duplicate_report", "info"), "not_a_report": (
 
 
 def _inventory_issues(inventory: pd.DataFrame, year: int) -> list[dict]:
-    """Files of this year that did not become a report row: duplicates, and texts that are no report."""
+    """Files of this year (``inventory``: the year's rows) that did not become a report row: duplicates,
+    and texts that are no report."""
     records = []
     for outcome, (rule, severity) in _INVENTORY_RULES.items():
-        for entry in inventory[(inventory["outcome"] == outcome) & (inventory["year"] == year)].itertuples(index=False):
+        for entry in inventory[inventory["outcome"] == outcome].itertuples(index=False):
             records.append({"report_id": entry.report_id, "year": year, "source_path": entry.source_path,
                             "rule": rule, "severity": severity, "table": None, "row": None, "column": None,
                             "expected": None, "found": None, "message": entry.reason})

@@ -10,11 +10,11 @@ assets downstream. The quality check only warns: problems in the source data are
 import warnings
 
 import dagster as dg
-import pandas as pd
 import pandera.pandas as pa
 
 from assets.continuity import accounted_for
 from assets.core.memory import release_unused_memory
+from assets.core.parts import StoredTable
 from assets.partitions import YEARS
 from orchestration.io_managers import PartitionTable
 from schemas.tables import FACT_MODELS, DimReports, FactNarrative, QualityIssues, ReportSections, ReportTables
@@ -90,10 +90,11 @@ def quality_summary(quality_issues: PartitionTable) -> dg.AssetCheckResult:
                 additional_ins={"raw_file_inventory": dg.AssetIn(), "quality_issues": dg.AssetIn()},
                 description="Every inventoried file of the year is a dim_reports row or a recorded duplicate.")
 def every_file_accounted_for(context: dg.AssetCheckExecutionContext, dim_reports: PartitionTable,
-                             raw_file_inventory: pd.DataFrame, quality_issues: PartitionTable) -> dg.AssetCheckResult:
+                             raw_file_inventory: StoredTable, quality_issues: PartitionTable) -> dg.AssetCheckResult:
+    year = int(context.partition_key)
     dims = dim_reports.read(columns=["report_id"])
-    gaps = accounted_for(raw_file_inventory, dims, quality_issues.read(columns=["rule", "source_path"]),
-                         int(context.partition_key))
+    gaps = accounted_for(raw_file_inventory.read(["source_path", "report_id", "year", "outcome"], year=year), dims,
+                         quality_issues.read(columns=["rule", "source_path"]), year)
     return dg.AssetCheckResult(passed=not any(gaps.values()), metadata={
         "reports": len(dims), **{k: dg.MetadataValue.json(v) for k, v in gaps.items()}})
 

@@ -16,7 +16,8 @@ most a ``.staging`` directory, removed by the next successful write of that part
 itself goes once it is empty).
 
 Loading: an input annotated ``pd.DataFrame`` gets the whole partition; one annotated ``PartitionTable``
-gets a lazy reader (row groups, chosen columns), so checks over a large year stay within bounded memory.
+gets a lazy reader (row groups, chosen columns), so checks over a large year stay within bounded memory;
+an unpartitioned input annotated ``StoredTable`` is read likewise, its columns and one year's rows as asked.
 """
 
 import shutil
@@ -29,7 +30,7 @@ import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 from upath import UPath
 
-from assets.core.parts import PARTITION_COLUMN, StagedTable
+from assets.core.parts import PARTITION_COLUMN, StagedTable, StoredTable
 from assets.resources import storage_path
 
 STAGING = ".staging"
@@ -126,8 +127,10 @@ class HiveParquetIOManager(dg.UPathIOManager):
         if not any(staging.parent.iterdir()):
             staging.parent.rmdir()
 
-    def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame | PartitionTable:
+    def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame | PartitionTable | StoredTable:
         if not context.has_asset_partitions:
+            if context.dagster_type.typing_type is StoredTable:
+                return StoredTable(path)
             return pd.read_parquet(path.path, filesystem=path.fs)
         directory = path.parent
         if not (directory / "part-0.parquet").exists():

@@ -10,9 +10,9 @@ from collections.abc import Callable
 import dagster as dg
 import pandas as pd
 import pyarrow.dataset as ds
-from upath import UPath
 
 from assets.core.ingest import YEAR_OUTCOMES
+from assets.core.parts import StoredTable
 from assets.resources import storage_path
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, ROLLUP_ASSETS, YEAR_ASSETS, build_resources
@@ -41,7 +41,7 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
 
     progress(f"[1/3] inventory of {raw_dir}")
     materialize(["raw_file_inventory"])
-    inventory = read_table(storage_path(warehouse) / "raw_file_inventory.parquet")
+    inventory = StoredTable(storage_path(warehouse) / "raw_file_inventory.parquet").read(["outcome", "year"])
     chosen = sorted(set(years)) if years else years_to_run(inventory, warehouse)
     for index, year in enumerate(chosen, start=1):
         progress(f"[2/3] year {year} ({index}/{len(chosen)})")
@@ -58,11 +58,6 @@ def years_to_run(inventory: pd.DataFrame, warehouse: str) -> list[int]:
     written = {int(part.name.split("=", 1)[1]) for asset in YEAR_ASSETS
                for part in (storage_path(warehouse) / asset).glob("year=*") if part.is_dir()}
     return sorted(found | written)
-
-
-def read_table(path: UPath, **options) -> pd.DataFrame:
-    """A Parquet file or hive folder of the warehouse, wherever it is stored."""
-    return pd.read_parquet(path.path, filesystem=path.fs, **options)
 
 
 def summarize(warehouse: str, inventory: pd.DataFrame, years: list[int]) -> dict:

@@ -1,10 +1,12 @@
-"""Tables too big to hold at once, written as Parquet part files in bounded batches.
+"""Tables too big to hold at once, written as Parquet part files in bounded batches, and read back in part.
 
 Belongs here: turning a validated batch frame into an Arrow table of a fixed schema (the partition
 column dropped, it lives in the directory name), and ``PartWriter``, which appends such tables to
 ``part-0.parquet``, ``part-1.parquet`` … in a local directory and hands back a ``StagedTable`` for the
 IO manager to publish. Every row group holds whole reports (batches are never split), so a check can
 validate a written partition one row group at a time and still see each report's rows together.
+``StoredTable`` reads back only the columns and rows a step needs of an unpartitioned table: a year run
+needs its year's rows of an inventory of every year.
 """
 
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from upath import UPath
 
 PARTITION_COLUMN = "year"
 ROW_GROUP_ROWS = 131_072  # buffered rows per row group (whole batches: a batch is never split) …
@@ -27,6 +30,19 @@ class StagedTable:
     directory: Path
     rows: int
     parts: int
+
+
+@dataclass(frozen=True)
+class StoredTable:
+    """An unpartitioned table of the warehouse, read when asked."""
+
+    path: UPath
+
+    def read(self, columns: list[str] | None = None, year: int | None = None) -> pd.DataFrame:
+        """The table's ``columns`` (all by default), only the rows of ``year`` when given (the filter is
+        applied while reading: row groups of other years are skipped, the rest never held whole)."""
+        filters = [(PARTITION_COLUMN, "==", year)] if year is not None else None
+        return pd.read_parquet(self.path.path, filesystem=self.path.fs, columns=columns, filters=filters)
 
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:

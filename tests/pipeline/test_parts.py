@@ -63,3 +63,28 @@ def test_schema_check_fails_when_one_report_spans_two_row_groups(tmp_path):
     assert problem is not None and "several row groups" in problem["error"]
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), directory / "part-0.parquet")
     assert validate_row_groups(PartitionTable(UPath(directory), 2021), FactApplications) == (2, None)
+
+
+def test_a_year_run_reads_only_its_years_rows_of_the_inventory(tmp_path, monkeypatch):
+    raw, wh = tmp_path / "raw", tmp_path / "warehouse"
+    shutil.copytree(SAMPLE_DIR, raw)
+    with dg.instance_for_test() as instance:
+        dg.materialize(ASSETS, selection=["raw_file_inventory"], resources=build_resources(str(raw), str(wh)),
+                       instance=instance)
+        stored = parts.StoredTable(UPath(wh / "raw_file_inventory.parquet"))
+        whole = stored.read()
+        assert set(whole["year"]) == {2020, 2021}  # the samples hold two years
+        expected = whole[whole["year"] == 2021].reset_index(drop=True)
+        pd.testing.assert_frame_equal(stored.read(year=2021), expected)
+        pd.testing.assert_frame_equal(stored.read(["source_path"], year=2021), expected[["source_path"]])
+        read_years = []
+        plain_read = parts.StoredTable.read
+
+        def recording_read(self, columns=None, year=None):
+            frame = plain_read(self, columns, year)
+            read_years.append(sorted(frame["year"].unique()) if "year" in frame else year)
+            return frame
+
+        monkeypatch.setattr(parts.StoredTable, "read", recording_read)
+        _year_2021(instance, raw, wh)
+    assert read_years and all(years == [2021] for years in read_years)  # the year asset and its check

@@ -12,8 +12,8 @@ place, the old one deleted. A reader sees the old parts or the new parts, never 
 earlier, larger write disappear with their directory. Between the two renames the partition is briefly
 absent. An object store (s3://) has no rename: there the partition's objects are deleted, then the new
 parts uploaded, so a reader racing that sees the year absent or partly written. A killed run leaves at
-most a ``.staging`` directory, removed by the next successful write of that partition (``.staging``
-itself goes once it is empty).
+most a staged directory in ``.staging``, removed by the next successful write of that partition
+(``.staging`` itself stays, empty: runs of other years stage in it at the same time).
 
 Loading: an input annotated ``pd.DataFrame`` gets the whole partition; one annotated ``PartitionTable``
 gets a lazy reader (row groups, chosen columns), so checks over a large year stay within bounded memory;
@@ -91,6 +91,13 @@ class HiveParquetIOManager(dg.UPathIOManager):
         if not _is_local(final):  # an object store has no rename: replace the objects in place
             self._replace_objects(obj, final)
             return
+        self._publish(obj, final)
+
+    @classmethod
+    def _publish(cls, obj: pd.DataFrame | StagedTable, final: UPath) -> None:
+        """Stage the partition beside the asset's other years, then swap it in. ``.staging`` is shared by
+        the runs of every year and stays (empty) between writes: removed when one run found it empty, it
+        vanished under a run of another year about to stage in it or list it."""
         staging = final.parent / STAGING / f"{final.name}.{uuid.uuid4().hex}"
         staging.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(obj, StagedTable):
@@ -99,7 +106,7 @@ class HiveParquetIOManager(dg.UPathIOManager):
             staging.mkdir()
             part = staging / "part-0.parquet"
             obj.drop(columns=[PARTITION_COLUMN], errors="ignore").to_parquet(part.path, filesystem=part.fs, index=False)
-        self._swap(staging, final)
+        cls._swap(staging, final)
 
     @staticmethod
     def _replace_objects(obj: pd.DataFrame | StagedTable, final: UPath) -> None:
@@ -124,8 +131,6 @@ class HiveParquetIOManager(dg.UPathIOManager):
         for leftover in staging.parent.iterdir():
             if leftover.name.startswith(f"{final.name}."):
                 _remove(leftover)
-        if not any(staging.parent.iterdir()):
-            staging.parent.rmdir()
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame | PartitionTable | StoredTable:
         if not context.has_asset_partitions:

@@ -106,7 +106,7 @@ def test_run_killed_mid_write_leaves_the_previous_partition_intact(tmp_path):
     dim = pd.read_parquet(warehouse / "dim_reports")
     assert len(dim) == 2 + 12
     assert [p for p in warehouse.rglob("*.parquet") if p.name.startswith(".")] == []
-    assert not list(warehouse.rglob(".staging"))
+    assert not [p for staging in warehouse.rglob(".staging") for p in staging.iterdir()]  # nothing staged left
 
 
 # ------------------------------------------------------------------------------------ re-runs

@@ -113,10 +113,9 @@ def active_disclosure_continuity(warehouse: Warehouse):
     yield from _results(validated(ActiveDisclosureContinuity, warehouse.query(query)), "active_disclosure_relation")
 
 
-def accounted_for(inventory: pd.DataFrame, dim_reports: pd.DataFrame, quality_issues: pd.DataFrame,
-                  year: int) -> dict:
-    """Files of ``year`` in the inventory that are neither a dim_reports row nor a recorded quality issue."""
-    of_year = inventory[inventory["year"] == year]
+def accounted_for(of_year: pd.DataFrame, dim_reports: pd.DataFrame, quality_issues: pd.DataFrame) -> dict:
+    """Files of the year (``of_year``: the inventory's rows of it) that are neither a dim_reports row of the
+    year nor a recorded quality issue."""
     reports = set(of_year.loc[of_year["outcome"] == "report", "report_id"])
     others = set(of_year.loc[of_year["outcome"].isin(["duplicate", "not_a_report"]), "source_path"])
     recorded = set(quality_issues.loc[quality_issues["rule"].isin(["duplicate_report", "not_a_report"]),

@@ -91,10 +91,9 @@ def quality_summary(quality_issues: PartitionTable) -> dg.AssetCheckResult:
                 description="Every inventoried file of the year is a dim_reports row or a recorded duplicate.")
 def every_file_accounted_for(context: dg.AssetCheckExecutionContext, dim_reports: PartitionTable,
                              raw_file_inventory: StoredTable, quality_issues: PartitionTable) -> dg.AssetCheckResult:
-    year = int(context.partition_key)
+    of_year = raw_file_inventory.read(["source_path", "report_id", "outcome"], year=int(context.partition_key))
     dims = dim_reports.read(columns=["report_id"])
-    gaps = accounted_for(raw_file_inventory.read(["source_path", "report_id", "year", "outcome"], year=year), dims,
-                         quality_issues.read(columns=["rule", "source_path"]), year)
+    gaps = accounted_for(of_year, dims, quality_issues.read(columns=["rule", "source_path"]))
     return dg.AssetCheckResult(passed=not any(gaps.values()), metadata={
         "reports": len(dims), **{k: dg.MetadataValue.json(v) for k, v in gaps.items()}})
 

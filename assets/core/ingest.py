@@ -74,9 +74,9 @@ def discover(root: Path | UPath) -> list[str]:
         names = list(_local_names(Path(root).resolve()))
     else:  # fsspec keeps listings forever by default: others' uploads would stay unseen
         root.fs.invalidate_cache()  # the whole cache: s3fs drops only a path and its parents, not sub-folders
-        names = [path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()]
-    return sorted((name for name in names if not any(part.startswith(".") for part in name.split("/"))),
-                  key=lambda name: name.split("/"))
+        listed = (path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+        names = [name for name in listed if not any(part.startswith(".") for part in name.split("/"))]
+    return sorted(names, key=lambda name: name.split("/"))
 
 
 def _local_names(root: Path, folder: str = "") -> Iterator[str]:

@@ -82,7 +82,7 @@ def test_a_year_run_reads_only_its_years_rows_of_the_inventory(tmp_path, monkeyp
 
         def recording_read(self, columns=None, year=None):
             frame = plain_read(self, columns, year)
-            read_years.append(sorted(frame["year"].unique()) if "year" in frame else year)
+            read_years.append(sorted(frame["year"].unique()) if "year" in frame else [year])
             return frame
 
         monkeypatch.setattr(parts.StoredTable, "read", recording_read)

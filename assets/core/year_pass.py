@@ -5,9 +5,12 @@ Belongs here: reading the inventoried files of a batch and running the pure stag
 result (sections from the text, cells as found from the text and its sections, facts from the cells as
 found), exactly as if the stages ran one after the other, but each report is read and parsed once. Each
 batch is validated against the tables' pandera models and returned as Arrow tables, so a worker process
-(``pool.py``) can run it and the caller only writes. Nothing here imports Dagster.
+(``pool.py``) can run it and the caller only writes. A file whose bytes are no longer those the inventory
+read (changed, removed) fails its batch: its inventory record (year, report_id, duplicates) no longer
+describes it. Nothing here imports Dagster.
 """
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,7 +106,11 @@ def run_batch(task: YearTask) -> BatchResult:
     raw, sections, reports, dims, issues = [], [], [], [], []
     found_cells: dict[str, list] = {name: [] for name in arrow_schema("report_tables").names}
     for source_path, report_id, sha256 in task.entries:
-        read = read_lines(source_path, (task.root / source_path).read_bytes())
+        data, stale = inventoried_bytes(task.root / source_path, sha256)
+        if stale is not None:
+            result.failures.append(f"{source_path}: {stale}; materialize raw_file_inventory again, then this year")
+            continue
+        read = read_lines(source_path, data)
         text = "\n".join(read.lines)
         raw.append({"report_id": report_id, "year": task.year, "source_path": source_path, "sha256": sha256,
                     "encoding": read.encoding, "encoding_confident": read.confident,
@@ -132,6 +139,19 @@ def run_batch(task: YearTask) -> BatchResult:
     for output, table in built.items():
         add_built_table(result, output, table, task.year)
     return result
+
+
+def inventoried_bytes(path: Path, sha256: str) -> tuple[bytes, str | None]:
+    """The file's bytes, and why they are not the bytes the inventory read (None when they are)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return b"", "removed since the inventory"
+    except OSError as error:
+        return b"", f"unreadable since the inventory ({error.strerror or error})"
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return data, "changed since the inventory (its sha256 differs)"
+    return data, None
 
 
 def add_table(result: BatchResult, output: str, frame: pd.DataFrame) -> None:

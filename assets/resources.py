@@ -8,7 +8,12 @@ Only the types live here; ``orchestration/definitions.py`` builds them from the 
 (``GOVREPORTS_RAW_DIR``, ``GOVREPORTS_WAREHOUSE``).
 """
 
+import fcntl
+import os
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +22,11 @@ import pandas as pd
 from upath import UPath
 
 LOCAL_PROTOCOLS = ("", "file", "local")
+LOCKS = ".locks"  # <warehouse>/.locks/year=<YYYY>.lock: held by the run writing that year
+
+
+class YearLocked(Exception):
+    """Another run is writing this year of the warehouse."""
 
 
 def storage_path(location: str) -> UPath:
@@ -48,6 +58,32 @@ class Warehouse(dg.ConfigurableResource):
 
     def root(self) -> UPath:
         return storage_path(self.path)
+
+    @contextmanager
+    def writing_year(self, year: int) -> Iterator[None]:
+        """Hold the warehouse's lock of ``year`` (an ``flock``, released when the run ends or dies) or raise
+        ``YearLocked``: two runs of one year would swap their partitions over each other, and one's staged
+        parts be removed as leftovers by the other. Dagster's queue keeps its runs of a year apart; this
+        guards runs outside it (``govreports run``, ``dagster asset materialize``, another DAGSTER_HOME).
+        Object storage has no such lock: there only the queue keeps a year to one run."""
+        root = self.root()
+        if not is_local(root):
+            yield
+            return
+        locks = Path(root.path) / LOCKS
+        locks.mkdir(parents=True, exist_ok=True)
+        with open(locks / f"year={year}.lock", "a+", encoding="utf-8") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.seek(0)
+                raise YearLocked(f"year {year} of {root} is being written by another run ({lock.read().strip()}): "
+                                 "wait for it to end, or launch runs through the Dagster daemon, whose queue "
+                                 "runs one per year") from None
+            lock.truncate(0)
+            lock.write(f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S %Z')}")
+            lock.flush()
+            yield
 
     def glob(self, asset: str) -> str:
         """A DuckDB glob over every year partition of a partitioned asset (a URL unless local)."""

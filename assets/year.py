@@ -11,6 +11,7 @@ when the step yields each output; a failure in any batch fails the step before a
 
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from .core.parts import PartWriter, StoredTable, to_arrow
 from .core.pool import default_workers, ordered_map
 from .core.year_pass import FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
 from .partitions import YEARS
-from .resources import RawDirectory
+from .resources import RawDirectory, Warehouse, YearLocked
 from .validation import table_metadata, validated
 
 _NOTE = (" `value` is null unless `cell_status` is number or none_word; short rows are `missing`, never "
@@ -68,9 +69,20 @@ def _out(name: str) -> dg.AssetOut:
 @dg.multi_asset(outs={name: _out(name) for name in MODELS}, partitions_def=YEARS, name="year_tables",
                 ins={"raw_file_inventory": dg.AssetIn()}, can_subset=True,
                 internal_asset_deps={name: _DEPS.get(name, _NORMALIZED_DEPS) for name in MODELS})
-def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_file_inventory: StoredTable):
-    """Read, section, tokenize, place and check every report of the year; write each stage's table."""
+def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, warehouse: Warehouse,
+                raw_file_inventory: StoredTable):
+    """Read, section, tokenize, place and check every report of the year; write each stage's table. The
+    year's lock is held until the last table is published, so the nine come from one run."""
     year = int(context.partition_key)
+    try:
+        with warehouse.writing_year(year):
+            yield from _year_pass(context, raw_dir, raw_file_inventory, year)
+    except YearLocked as locked:
+        raise dg.Failure(description=str(locked)) from None
+
+
+def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_file_inventory: StoredTable,
+               year: int) -> Iterator[dg.Output]:
     inventory = raw_file_inventory.read(year=year)  # not the files of other years: a run holds one year
     chosen = inventory[inventory["outcome"] == "report"]
     selected = [name for name in MODELS if dg.AssetKey(name) in context.selected_asset_keys]

@@ -34,12 +34,18 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import dagster as dg
+
     from orchestration.definitions import default_paths  # Dagster is loaded only for `run`
     from orchestration.runner import format_summary, run_pipeline
 
     raw_default, warehouse_default = default_paths()
-    summary = run_pipeline(args.raw or raw_default, args.warehouse or warehouse_default, args.year,
-                           progress=lambda text: print(text, flush=True))
+    try:
+        summary = run_pipeline(args.raw or raw_default, args.warehouse or warehouse_default, args.year,
+                               progress=lambda text: print(text, flush=True))
+    except dg.Failure as failure:  # a step's reason, said plainly (the run's record in Dagster has the rest)
+        print(f"govreports: error: {failure.description}", file=sys.stderr)
+        return 1
     print(format_summary(summary))
     return 0
 

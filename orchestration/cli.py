@@ -34,9 +34,9 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import dagster as dg
+    import dagster as dg  # Dagster is loaded only for `run`
 
-    from orchestration.definitions import default_paths  # Dagster is loaded only for `run`
+    from orchestration.definitions import default_paths
     from orchestration.runner import format_summary, run_pipeline
 
     raw_default, warehouse_default = default_paths()

@@ -25,7 +25,7 @@ from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
 from .core.memory import release_unused_memory
 from .core.parts import PartWriter, StoredTable, to_arrow
 from .core.pool import default_workers, ordered_map
-from .core.year_pass import AGENCY_FIELDS, FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
+from .core.year_pass import FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
 from .partitions import YEARS
 from .resources import RawDirectory, Warehouse, YearLocked
 from .validation import table_metadata, validated
@@ -91,14 +91,13 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
     with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
         writers = {name: PartWriter(Path(spool) / name, arrow_schema(name)) for name in selected}
         workers = default_workers()
-        tasks = year_tasks(raw_dir.root(), year, chosen, workers, spool=Path(spool))
-        for batch in ordered_map(run_batch, tasks, workers):
+        for batch in ordered_map(run_batch, year_tasks(raw_dir.root(), year, chosen, workers), workers):
             if batch.failures:
                 raise dg.Failure(description=batch.failures[0], metadata={"failures": len(batch.failures)})
             for name in selected:
                 writers[name].write(batch.tables[name])
                 counts[name].update(batch.counts[name])
-            agencies.append(batch.agencies)
+            agencies.append(batch.tables["dim_reports"].select(_AGENCY_FIELDS))
             del batch
             release_unused_memory()  # the batch and any flushed row group: a few ms, ≈ 400 times a year
         if "quality_issues" in writers:
@@ -131,6 +130,7 @@ def _metadata(name: str, counts: Counter) -> dict:
     return metadata
 
 
+_AGENCY_FIELDS = ["report_id", "source_path", "agency_id"]
 # Rows of the year's own quality issues (same_agency_year, inventory) validated and written at a time. Written
 # at once, 312,005 of them made one row group of 472 MB, and the quality_issues schema check of a
 # 200,000-report year rose to 1.43 GB reading it.
@@ -139,7 +139,7 @@ ISSUE_SLICE = 20_000
 
 def _agency_frame(agencies: list[pa.Table]) -> pd.DataFrame:
     if not agencies:
-        return pd.DataFrame(columns=AGENCY_FIELDS)
+        return pd.DataFrame(columns=_AGENCY_FIELDS)
     return pa.concat_tables(agencies).to_pandas()
 
 

@@ -11,8 +11,6 @@ describes it. Nothing here imports Dagster.
 """
 
 import hashlib
-import os
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +20,6 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
-import pyarrow.ipc
 
 from schemas.tables import (
     FACT_MODELS,
@@ -68,60 +65,25 @@ COLUMNS = {"raw_reports": RAW_COLUMNS, "report_sections": SECTION_COLUMNS, "repo
            **{output: FACT_COLUMNS[table] for output, table in FACT_OUTPUTS.items()},
            "fact_narrative": NARRATIVE_COLUMNS, "dim_reports": DIM_COLUMNS, "quality_issues": ISSUE_COLUMNS}
 ENTRY_COLUMNS = ["source_path", "report_id", "sha256"]  # a batch's entries: the inventory's columns of a report
-AGENCY_FIELDS = ["report_id", "source_path", "agency_id"]  # what same_agency_year needs of each dim row
 MAX_BATCH = 500  # reports per task at most: a worker holds one batch's rows (≈ 200,000) at a time
 
 
 @dataclass(frozen=True)
 class YearTask:
-    """A batch of one year's inventoried reports: (source_path, report_id, sha256) under ``root``; its
-    tables travel back through files in ``spool`` (a local folder) when a worker runs it."""
+    """A batch of one year's inventoried reports: (source_path, report_id, sha256) under ``root``."""
 
     root: Path
     year: int
     entries: list[tuple[str, str, str]]
-    spool: Path | None = None
 
 
 @dataclass
 class BatchResult:
-    """The batch's table per output, what the asset reports about them, and why it must fail, if so.
-
-    With a ``spool`` folder, pickling (a worker sending the result back) writes each table there as an
-    Arrow IPC file and sends only its path; unpickling memory-maps the file and unlinks it (the mapping
-    keeps the bytes until the table is freed). A batch of 500 reports is ≈ 43 MB of Arrow: pickled through
-    the pool's pipe it cost ≈ 200 ms of CPU (pickle, pipe writes and reads, unpickle), a tenth of the
-    batch's own; through the spool ≈ 40 ms."""
+    """The batch's table per output, what the asset reports about them, and why it must fail, if so."""
 
     tables: dict[str, pyarrow.Table] = field(default_factory=dict)
     counts: dict[str, Counter] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
-    spool: Path | None = None
-    agencies: pyarrow.Table | None = None  # ``AGENCY_FIELDS`` of dim_reports, kept by the caller all year: not spilled
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        if self.spool is not None:
-            state["tables"] = {output: _spill(table, self.spool) for output, table in self.tables.items()}
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        if state["spool"] is not None:
-            state["tables"] = {output: _mapped(path) for output, path in state["tables"].items()}
-        self.__dict__.update(state)
-
-
-def _spill(table: pyarrow.Table, spool: Path) -> Path:
-    path = spool / f"{uuid.uuid4().hex}.arrow"
-    with pyarrow.OSFile(str(path), "wb") as sink, pyarrow.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-    return path
-
-
-def _mapped(path: Path) -> pyarrow.Table:
-    table = pyarrow.ipc.open_file(pyarrow.memory_map(str(path))).read_all()
-    os.unlink(path)
-    return table
 
 
 def schema_failure(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -140,7 +102,7 @@ def arrow_schema(output: str) -> pyarrow.Schema:
 
 def run_batch(task: YearTask) -> BatchResult:
     """Parse every report of the batch once and return the rows of each of the year's tables."""
-    result = BatchResult(spool=task.spool)
+    result = BatchResult()
     raw, sections, reports, dims, issues = [], [], [], [], []
     found_cells: dict[str, list] = {name: [] for name in arrow_schema("report_tables").names}
     for source_path, report_id, sha256 in task.entries:
@@ -176,8 +138,6 @@ def run_batch(task: YearTask) -> BatchResult:
         add_table(result, output, frame)
     for output, table in built.items():
         add_built_table(result, output, table, task.year)
-    if "dim_reports" in result.tables:
-        result.agencies = result.tables["dim_reports"].select(AGENCY_FIELDS)
     return result
 
 
@@ -237,8 +197,7 @@ def counts_of(output: str, frame: pd.DataFrame) -> Counter:
     return counts
 
 
-def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int,
-               spool: Path | None = None) -> Iterator[YearTask]:
+def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int) -> Iterator[YearTask]:
     """The year's inventoried reports (``reports``: rows of the inventory) in batches: at least four per
     worker (so that every core works to the end), at most ``MAX_BATCH`` reports each (big enough that
     validation costs little per report). Each batch is made when the pool takes it: a list of every
@@ -246,5 +205,5 @@ def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int,
     size = max(1, min(MAX_BATCH, -(-len(reports) // (4 * workers))))
     for start in range(0, len(reports), size):
         batch = reports.iloc[start:start + size][ENTRY_COLUMNS]
-        yield YearTask(root, year, list(batch.itertuples(index=False, name=None)), spool)
+        yield YearTask(root, year, list(batch.itertuples(index=False, name=None)))
 

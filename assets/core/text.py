@@ -78,8 +78,20 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     if gb is not None:
         return gb
     if best is None:
-        return Decoded(data.decode("utf-8", errors="replace"), "utf-8", False)
+        return _cut_short(data)
     return Decoded(str(best), best.encoding, False)
+
+
+def _cut_short(data: bytes) -> Decoded:
+    """Bytes that decode strictly in nothing and that charset-normalizer cannot place: UTF-8 or GB18030
+    when all but the last one to three bytes decode strictly in it (a download cut mid-character), with the
+    cut character replaced; else UTF-8 with replacements. Never confident. Read as UTF-8 alone, a GBK report
+    missing its last byte became thousands of U+FFFD and was inventoried as no report at all. Damage
+    elsewhere (a page of two encodings) is not repaired: read in the wrong one, its year could be misread."""
+    for encoding in ("utf-8", "gb18030"):
+        if any(_strict(data[:-cut], encoding) is not None for cut in (1, 2, 3)):
+            return Decoded(data.decode(encoding, errors="replace"), encoding, False)
+    return Decoded(data.decode("utf-8", errors="replace"), "utf-8", False)
 
 
 def utf16_without_bom(data: bytes) -> str | None:

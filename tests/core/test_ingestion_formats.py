@@ -41,6 +41,30 @@ def original(path: Path) -> ParsedReport:
 
 # ------------------------------------------------------------------------------------ encodings
 
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_gbk_report_cut_mid_character_is_read_as_gb18030(sample):
+    """Regression: a GBK file missing the last byte of its last character (a download cut short) decodes
+    strictly in nothing and charset-normalizer finds nothing; it was read as UTF-8 with replacements,
+    thousands of U+FFFD, and inventoried as not_a_report ("no report title …"). It reads as GB18030 now,
+    one character replaced, flagged low_confidence_encoding, with the facts of its original."""
+    text = sample.read_text(encoding="utf-8").rstrip("\n") + "。"  # ends on a two-byte character
+    data = text.encode("gb18030")[:-1]
+    entry = read_entry(sample.name, data)
+    assert entry.outcome == "report" and entry.identity.encoding == "gb18030"
+    report = entry.report
+    assert "\n".join(report.lines).count("\ufffd") == 1
+    assert "low_confidence_encoding" in {i.rule for i in report.issues}
+    assert facts_of(report) == facts_of(original(sample))
+
+
+def test_damaged_utf8_stays_utf8():
+    """The same cut in a UTF-8 file loses one character in UTF-8 and more in GB18030: UTF-8 it stays."""
+    data = SAMPLES[0].read_text(encoding="utf-8").encode("utf-8") + "报".encode()[:2]
+    read = read_lines("cut.txt", data)
+    assert (read.encoding, read.confident) == ("utf-8", False)
+    assert "\n".join(read.lines).count("\ufffd") == 1
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16", "utf-16-le", "utf-16-be"])
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
 def test_reencoded_report_gives_identical_facts(tmp_path, sample, encoding):

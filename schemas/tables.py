@@ -173,6 +173,10 @@ class RawFileInventory(_Base):
     sha256: Series[str] = pa.Field(str_length=64, description="sha256 of the file's bytes.")
     bytes: Series[int] = pa.Field(ge=0, description="File size in bytes.")
     encoding: Series[str] = pa.Field(nullable=True, description="Encoding detected, null when unreadable.")
+    encoding_confident: Series[pd.BooleanDtype] = pa.Field(nullable=True, description=(
+        "False when the encoding detector was not confident; null when unreadable."))
+    source_format: Series[str] = pa.Field(nullable=True, isin=["text", "html"], description=(
+        "text | html (a page rendered to lines); null when unreadable."))
     report_id: Series[str] = pa.Field(nullable=True, description="Report id, null when no report was read.")
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, description="Reporting year detected, if any.")
     template: Series[str] = pa.Field(nullable=True, isin=list(TEMPLATES), description="Template generation.")

@@ -59,6 +59,8 @@ class InventoryEntry:
         identity = self.identity
         return {"source_path": self.source_path, "sha256": self.sha256, "bytes": self.bytes,
                 "encoding": identity.encoding if identity else None,
+                "encoding_confident": identity.encoding_confident if identity else None,
+                "source_format": identity.source_format if identity else None,
                 "report_id": identity.report_id if identity else None,
                 "year": identity.year.year if identity else None,
                 "template": identity.template if identity else None,

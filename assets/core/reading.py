@@ -11,7 +11,7 @@ Does not belong here: refusing non-text files (ingest.py) or anything about sect
 from dataclasses import dataclass
 
 from .html import declared_charset, is_html, render_page
-from .text import decode, normalize_line, normalize_text
+from .text import decode, decode_again, normalize_line, normalize_text
 
 SOURCE_FORMATS = ("text", "html")
 
@@ -27,8 +27,13 @@ class ReadText:
     file_lines: list[int] | None = None  # HTML: the file line each rendered line starts on
 
 
-def read_lines(source_path: str, data: bytes) -> ReadText:
-    """Decode a raw file and turn it into normalized lines; HTML pages are rendered first."""
+def read_lines(source_path: str, data: bytes, known: tuple[str, bool] | None = None) -> ReadText:
+    """Decode a raw file and turn it into normalized lines; HTML pages are rendered first. ``known``: the
+    (encoding, confident) an earlier read of these same bytes found when they were a text file (not
+    HTML): the inventory's, for the year pass, which then skips the detector where it can."""
+    again = decode_again(data, *known) if known is not None else None
+    if again is not None:
+        return ReadText(normalize_text(again.text), again.encoding, "text", again.confident)
     decoded = decode(data)
     if not is_html(source_path, decoded.text):
         return ReadText(normalize_text(decoded.text), decoded.encoding, "text", decoded.confident)

@@ -43,6 +43,8 @@ class Identity:
 
     report_id: str
     encoding: str
+    encoding_confident: bool
+    source_format: str
     lines: list[str]
     title: str | None
     template: str
@@ -58,6 +60,7 @@ class ParsedReport:
     source: str
     report_id: str
     encoding: str
+    encoding_confident: bool
     source_format: str
     lines: list[str]
     title: str | None
@@ -75,8 +78,8 @@ class ParsedReport:
 
     @property
     def identity(self) -> Identity:
-        return Identity(self.report_id, self.encoding, self.lines, self.title, self.template, self.year,
-                        bool(self.sections), bool(self.facts))
+        return Identity(self.report_id, self.encoding, self.encoding_confident, self.source_format, self.lines,
+                        self.title, self.template, self.year, bool(self.sections), bool(self.facts))
 
     def file_line(self, line: int | None) -> int | None:
         """The line of the raw file a normalized line (1-based) comes from: itself for text files."""
@@ -106,8 +109,8 @@ def identify(source: str, data: bytes) -> Identity:
     rows = _identifying_rows(read.lines, sections)
     template, year = template_and_year(read.lines, rows)
     title = find_title(read.lines)
-    return Identity(report_id_of(read.lines), read.encoding, read.lines, title[1] if title else None, template,
-                    year, bool(sections), _has_cells(rows))
+    return Identity(report_id_of(read.lines), read.encoding, read.confident, read.source_format, read.lines,
+                    title[1] if title else None, template, year, bool(sections), _has_cells(rows))
 
 
 def _identifying_rows(lines: list[str], sections: list[Section]) -> list[FoundRow]:
@@ -141,7 +144,8 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
     title = find_title(lines)
     agency, agency_issues = identify_agency(lines)
     return ParsedReport(
-        source=source, report_id=report_id_of(lines), encoding=encoding, source_format=source_format,
+        source=source, report_id=report_id_of(lines), encoding=encoding, encoding_confident=encoding_confident,
+        source_format=source_format,
         lines=lines, title=title[1] if title else None, agency=agency,
         publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
         rows=rows, facts=facts, narrative=narrative, checks=checks, file_lines=file_lines,

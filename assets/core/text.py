@@ -94,6 +94,16 @@ def _cut_short(data: bytes) -> Decoded:
     return Decoded(data.decode("utf-8", errors="replace"), "utf-8", False)
 
 
+def decode_again(data: bytes, encoding: str, confident: bool) -> Decoded | None:
+    """What ``decode(data)`` returned before (its ``encoding`` and ``confident``), again without detection,
+    when ``encoding`` is GB18030: ``decode`` gives GB18030 text only as ``data.decode("gb18030")``, strict or
+    with replacements, and finds it through charset-normalizer (≈ 0.26 ms a file, 20 times the decode).
+    None for any other encoding: ``decode`` them again (UTF-8 is tried first there anyway)."""
+    if encoding != "gb18030":
+        return None
+    return Decoded(data.decode("gb18030", errors="replace"), "gb18030", confident)
+
+
 def utf16_without_bom(data: bytes) -> str | None:
     """``utf-16-le`` or ``utf-16-be`` when BOM-less bytes are certainly UTF-16: most NUL bytes of the
     head sit on one side of their code unit (the high byte of ASCII digits and line breaks), and the

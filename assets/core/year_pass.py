@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import pandera.pandas as pa
@@ -64,17 +65,28 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
 COLUMNS = {"raw_reports": RAW_COLUMNS, "report_sections": SECTION_COLUMNS, "report_tables": TABLE_COLUMNS,
            **{output: FACT_COLUMNS[table] for output, table in FACT_OUTPUTS.items()},
            "fact_narrative": NARRATIVE_COLUMNS, "dim_reports": DIM_COLUMNS, "quality_issues": ISSUE_COLUMNS}
-ENTRY_COLUMNS = ["source_path", "report_id", "sha256"]  # a batch's entries: the inventory's columns of a report
 MAX_BATCH = 500  # reports per task at most: a worker holds one batch's rows (≈ 200,000) at a time
+
+
+class Entry(NamedTuple):
+    """A report of a batch: the inventory's record of its file (how it was read decides how it is read
+    again: a GB18030 text file without the encoding detector)."""
+
+    source_path: str
+    report_id: str
+    sha256: str
+    encoding: str
+    encoding_confident: bool
+    source_format: str
 
 
 @dataclass(frozen=True)
 class YearTask:
-    """A batch of one year's inventoried reports: (source_path, report_id, sha256) under ``root``."""
+    """A batch of one year's inventoried reports under ``root``."""
 
     root: Path
     year: int
-    entries: list[tuple[str, str, str]]
+    entries: list[Entry]
 
 
 @dataclass
@@ -105,12 +117,12 @@ def run_batch(task: YearTask) -> BatchResult:
     result = BatchResult()
     raw, sections, reports, dims, issues = [], [], [], [], []
     found_cells: dict[str, list] = {name: [] for name in arrow_schema("report_tables").names}
-    for source_path, report_id, sha256 in task.entries:
+    for source_path, report_id, sha256, encoding, confident, source_format in task.entries:
         data, stale = inventoried_bytes(task.root / source_path, sha256)
         if stale is not None:
             result.failures.append(f"{source_path}: {stale}; materialize raw_file_inventory again, then this year")
             continue
-        read = read_lines(source_path, data)
+        read = read_lines(source_path, data, (encoding, bool(confident)) if source_format == "text" else None)
         text = "\n".join(read.lines)
         raw.append({"report_id": report_id, "year": task.year, "source_path": source_path, "sha256": sha256,
                     "encoding": read.encoding, "encoding_confident": read.confident,
@@ -204,6 +216,6 @@ def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int) -> It
     report's entry held ≈ 65 MB of the main process for 200,000 reports."""
     size = max(1, min(MAX_BATCH, -(-len(reports) // (4 * workers))))
     for start in range(0, len(reports), size):
-        batch = reports.iloc[start:start + size][ENTRY_COLUMNS]
-        yield YearTask(root, year, list(batch.itertuples(index=False, name=None)))
+        batch = reports.iloc[start:start + size][list(Entry._fields)]
+        yield YearTask(root, year, [Entry(*row) for row in batch.itertuples(index=False, name=None)])
 

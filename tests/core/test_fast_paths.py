@@ -164,7 +164,7 @@ def test_tables_built_as_arrow_equal_their_validated_frames(tmp_path):
 
     from assets.core.frames import year_frame
     from assets.core.parts import to_arrow
-    from assets.core.year_pass import MODELS, YearTask, run_batch
+    from assets.core.year_pass import MODELS, Entry, YearTask, run_batch
 
     generated = tmp_path / "generated"
     generated.mkdir()
@@ -172,12 +172,13 @@ def test_tables_built_as_arrow_equal_their_validated_frames(tmp_path):
         (generated / report.name).write_bytes(report.data)
     rows = 0
     for folder in (SAMPLE_DIR, ROOT / "tests" / "fixtures" / "devset" / "raw", generated):
-        by_year: dict[int, list[tuple[str, str, str]]] = {}
+        by_year: dict[int, list[Entry]] = {}
         for path in sorted(p for p in Path(folder).iterdir() if p.is_file()):
             data = path.read_bytes()
             identity = identify(path.name, data)
             if identity.year.year is not None:
-                entry = (path.name, identity.report_id, hashlib.sha256(data).hexdigest())
+                entry = Entry(path.name, identity.report_id, hashlib.sha256(data).hexdigest(), identity.encoding,
+                              identity.encoding_confident, identity.source_format)
                 by_year.setdefault(identity.year.year, []).append(entry)
         for year, entries in by_year.items():
             batch = run_batch(YearTask(Path(folder), year, entries))
@@ -195,3 +196,24 @@ def test_issue_as_dict_equals_dataclasses_asdict():
                   expected="a number", found="")
     assert issue.as_dict() == dataclasses.asdict(issue)
     assert list(issue.as_dict()) == [f.name for f in dataclasses.fields(Issue)]
+
+
+def test_reading_again_with_the_inventorys_encoding_gives_the_same_text(tmp_path):
+    """The year pass reads a text file again with the (encoding, confident) the inventory found: for GB18030
+    without the detector. Same lines, encoding and confidence as detecting again, on every sample, devset and
+    generated file, and on GB18030 bytes cut mid-character (decoded with a replacement)."""
+    from pathlib import Path
+
+    files = [(p.name, p.read_bytes()) for folder in (SAMPLE_DIR, ROOT / "tests" / "fixtures" / "devset" / "raw")
+             for p in sorted(Path(folder).iterdir()) if p.is_file()]
+    files += [(report.name, report.data) for report in (build_report(9, index) for index in range(80))]
+    text = (SAMPLE_DIR / "002_a6a6458d8018b677.txt").read_text(encoding="utf-8")
+    files.append(("cut_gb.txt", (text + "。").encode("gb18030")[:-1]))  # cut mid-character: GB18030 with a U+FFFD
+    gb = 0
+    for name, data in files:
+        first = read_lines(name, data)
+        if first.source_format != "text":
+            continue
+        assert read_lines(name, data, (first.encoding, first.confident)) == first, name
+        gb += first.encoding == "gb18030"
+    assert gb >= 5 and read_lines(*files[-1]).encoding == "gb18030"

@@ -10,7 +10,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from assets.core.year_pass import YearTask, run_batch
+from assets.core.year_pass import Entry, YearTask, run_batch
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
 from tests.conftest import SAMPLE_DIR
@@ -80,7 +80,7 @@ def test_a_file_removed_after_the_inventory_fails_the_year_with_its_name(year_20
 
 def test_every_stale_file_of_a_batch_is_named(tmp_path):
     shutil.copytree(SAMPLE_DIR, tmp_path / "raw")
-    entries = [(REPORT_001, "r1", "0" * 64), (REPORT_002, "r2", "0" * 64), ("gone.txt", "r3", "0" * 64)]
+    entries = [Entry(name, "r", "0" * 64, "utf-8", True, "text") for name in (REPORT_001, REPORT_002, "gone.txt")]
     failures = run_batch(YearTask(tmp_path / "raw", 2021, entries)).failures
     assert [failure.split(":")[0] for failure in failures] == [REPORT_001, REPORT_002, "gone.txt"]
     assert "changed since the inventory" in failures[0] and "removed since the inventory" in failures[2]

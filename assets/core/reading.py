@@ -27,11 +27,12 @@ class ReadText:
     file_lines: list[int] | None = None  # HTML: the file line each rendered line starts on
 
 
-def read_lines(source_path: str, data: bytes, known: tuple[str, bool] | None = None) -> ReadText:
-    """Decode a raw file and turn it into normalized lines; HTML pages are rendered first. ``known``: the
-    (encoding, confident) an earlier read of these same bytes found when they were a text file (not
-    HTML): the inventory's, for the year pass, which then skips the detector where it can."""
-    again = decode_again(data, *known) if known is not None else None
+def read_lines(source_path: str, data: bytes, earlier: tuple[str, bool, str] | None = None) -> ReadText:
+    """Decode a raw file and turn it into normalized lines; HTML pages are rendered first. ``earlier``: the
+    (encoding, confident, source_format) an earlier read of these same bytes found (the inventory's, for
+    the year pass): a text file is then decoded again without the detector where it can be (an HTML page's
+    first decode is not recorded, so a page is read as at first)."""
+    again = decode_again(data, earlier[0], earlier[1]) if earlier is not None and earlier[2] == "text" else None
     if again is not None:
         return ReadText(normalize_text(again.text), again.encoding, "text", again.confident)
     decoded = decode(data)

@@ -122,7 +122,7 @@ def run_batch(task: YearTask) -> BatchResult:
         if stale is not None:
             result.failures.append(f"{source_path}: {stale}; materialize raw_file_inventory again, then this year")
             continue
-        read = read_lines(source_path, data, (encoding, bool(confident)) if source_format == "text" else None)
+        read = read_lines(source_path, data, (encoding, bool(confident), source_format))
         text = "\n".join(read.lines)
         raw.append({"report_id": report_id, "year": task.year, "source_path": source_path, "sha256": sha256,
                     "encoding": read.encoding, "encoding_confident": read.confident,
@@ -154,7 +154,7 @@ def run_batch(task: YearTask) -> BatchResult:
 
 
 def inventoried_bytes(path: Path, sha256: str) -> tuple[bytes, str | None]:
-    """The file's bytes, and why they are not the bytes the inventory read (None when they are)."""
+    """The file's bytes and None, or no bytes and why they are not the bytes the inventory read."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -162,7 +162,7 @@ def inventoried_bytes(path: Path, sha256: str) -> tuple[bytes, str | None]:
     except OSError as error:
         return b"", f"unreadable since the inventory ({error.strerror or error})"
     if hashlib.sha256(data).hexdigest() != sha256:
-        return data, "changed since the inventory (its sha256 differs)"
+        return b"", "changed since the inventory (its sha256 differs)"
     return data, None
 
 

@@ -3,10 +3,11 @@
 ``raw_reports`` → ``report_sections`` → ``report_tables`` → the facts, ``dim_reports`` and
 ``quality_issues`` are separate assets with their own lineage, schema, checks and groups in the UI, but
 one step computes them (``year_tables``): each report of the year is read and parsed once, in batches over
-every core (``core/year_pass.py``), and each batch's rows are validated and appended to Parquet parts on
-local disk. Nothing of the year is held in memory at once. Any subset of the nine can be materialized
-(the UI and ``--select`` allow it); the pass then writes only those. The parts are published by the IO manager
-when the step yields each output; a failure in any batch fails the step before anything is published.
+every core (``core/year_pass.py``), and each batch's rows are validated and written as Parquet parts on
+local disk by the worker that made them. Nothing of the year is held in memory at once. Any subset of the
+nine can be materialized (the UI and ``--select`` allow it); the pass then writes only those. The parts are
+published by the IO manager when the step yields each output; a failure in any batch fails the step before
+anything is published.
 """
 
 import tempfile
@@ -23,9 +24,9 @@ from schemas.tables import QualityIssues
 
 from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
 from .core.memory import release_unused_memory
-from .core.parts import PartWriter, StoredTable, to_arrow
+from .core.parts import StoredTable, staged, to_arrow, write_part
 from .core.pool import default_workers, ordered_map
-from .core.year_pass import FACT_OUTPUTS, MODELS, arrow_schema, run_batch, year_tasks
+from .core.year_pass import AGENCY_FIELDS, FACT_OUTPUTS, MODELS, arrow_schema, write_batch, year_tasks
 from .partitions import YEARS
 from .resources import RawDirectory, Warehouse, YearLocked
 from .validation import table_metadata, validated
@@ -89,24 +90,24 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
     counts = {name: Counter() for name in selected}
     agencies: list[pa.Table] = []  # what same_agency_year needs of every dim row of the year: three short fields
     with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
-        writers = {name: PartWriter(Path(spool) / name, arrow_schema(name)) for name in selected}
         workers = default_workers()
-        for batch in ordered_map(run_batch, year_tasks(raw_dir.root(), year, chosen, workers), workers):
+        batches = 0
+        tasks = year_tasks(raw_dir.root(), year, chosen, workers, Path(spool), tuple(selected))
+        for batch in ordered_map(write_batch, tasks, workers):  # each worker writes its batches' parts
             if batch.failures:
                 raise dg.Failure(description=batch.failures[0], metadata={"failures": len(batch.failures)})
             for name in selected:
-                writers[name].write(batch.tables[name])
                 counts[name].update(batch.counts[name])
-            agencies.append(batch.tables["dim_reports"].select(_AGENCY_FIELDS))
-            del batch
-            release_unused_memory()  # the batch and any flushed row group: a few ms, ≈ 400 times a year
-        if "quality_issues" in writers:
-            _write_year_issues(writers["quality_issues"], counts["quality_issues"], year,
+            agencies.append(batch.tables["agencies"])
+            batches += 1
+        if "quality_issues" in selected:
+            _write_year_issues(Path(spool) / "quality_issues", batches, counts["quality_issues"], year,
                                _agency_frame(agencies), inventory)
         del agencies
         release_unused_memory()  # the pass's buffers, before the checks read what was written
-        for name, writer in writers.items():
-            yield dg.Output(writer.close(), output_name=name, metadata=_metadata(name, counts[name]))
+        for name in selected:
+            staged_table = staged(Path(spool) / name, arrow_schema(name), counts[name]["rows"])
+            yield dg.Output(staged_table, output_name=name, metadata=_metadata(name, counts[name]))
 
 
 def _metadata(name: str, counts: Counter) -> dict:
@@ -130,27 +131,28 @@ def _metadata(name: str, counts: Counter) -> dict:
     return metadata
 
 
-_AGENCY_FIELDS = ["report_id", "source_path", "agency_id"]
-# Rows of the year's own quality issues (same_agency_year, inventory) validated and written at a time. Written
-# at once, 312,005 of them made one row group of 472 MB, and the quality_issues schema check of a
-# 200,000-report year rose to 1.43 GB reading it.
+# Rows of the year's own quality issues (same_agency_year, inventory) validated and written at a time, each
+# slice a part after the batches' parts. Written at once, 312,005 of them made one row group of 472 MB, and
+# the quality_issues schema check of a 200,000-report year rose to 1.43 GB reading it.
 ISSUE_SLICE = 20_000
 
 
 def _agency_frame(agencies: list[pa.Table]) -> pd.DataFrame:
     if not agencies:
-        return pd.DataFrame(columns=_AGENCY_FIELDS)
+        return pd.DataFrame(columns=AGENCY_FIELDS)
     return pa.concat_tables(agencies).to_pandas()
 
 
-def _write_year_issues(writer: PartWriter, counts: Counter, year: int, agencies: pd.DataFrame,
+def _write_year_issues(directory: Path, first: int, counts: Counter, year: int, agencies: pd.DataFrame,
                        inventory: pd.DataFrame) -> None:
-    """The issues of the year as a whole (same_agency_year, the inventory's findings), in slices."""
+    """The issues of the year as a whole (same_agency_year, the inventory's findings), in slices written as
+    parts numbered from ``first``."""
     found = records_frame(_inventory_issues(inventory, year), ISSUE_COLUMNS)
     inventory_slices = (found.iloc[start:start + ISSUE_SLICE] for start in range(0, len(found), ISSUE_SLICE))
-    for part in chain(same_agency_issues(agencies, year, ISSUE_SLICE), inventory_slices):
+    slices = chain(same_agency_issues(agencies, year, ISSUE_SLICE), inventory_slices)
+    for number, part in enumerate(slices, start=first):
         issues = validated(QualityIssues, part)
-        writer.write(to_arrow(issues))
+        write_part(directory, number, to_arrow(issues), arrow_schema("quality_issues"))
         counts.update({"rows": len(issues)} | {f"rule:{k}": int(v) for k, v in issues["rule"].value_counts().items()})
 
 

@@ -1,7 +1,7 @@
 """The warehouse IO manager: pandas DataFrames and staged Parquet parts as Hive-partitioned Parquet.
 
 Layout: ``<root>/<asset>/year=<YYYY>/part-<n>.parquet`` for year-partitioned assets (``part-0`` first;
-a year of 200,000 reports has several parts per asset) and ``<root>/<asset>.parquet`` otherwise, so
+a part per batch of reports: a year of 200,000 has ≈ 400 per asset) and ``<root>/<asset>.parquet`` otherwise, so
 ``pandas.read_parquet("<root>/<asset>")`` and DuckDB ``read_parquet('<root>/<asset>/*/*.parquet',
 hive_partitioning=true)`` both return every year. The partition column lives only in the directory name.
 
@@ -26,6 +26,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 from fsspec.implementations.local import LocalFileSystem
 from upath import UPath
@@ -46,13 +47,22 @@ class PartitionTable:
         parts = [p for p in self.directory.iterdir() if p.name.startswith("part-") and p.name.endswith(".parquet")]
         return sorted(parts, key=lambda p: int(p.name[len("part-"):-len(".parquet")]))
 
-    def row_groups(self, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
-        """Each row group as a frame with the ``year`` column (a row group holds whole reports)."""
+    def row_groups(self, columns: list[str] | None = None, min_rows: int = 1) -> Iterator[pd.DataFrame]:
+        """Consecutive whole row groups as frames of at least ``min_rows`` rows (the last may hold fewer),
+        with the ``year`` column; a row group holds whole reports, so does each frame."""
+        pending: list[pa.Table] = []
+        rows = 0
         for part in self.parts():
             with part.open("rb") as handle:
                 file = pq.ParquetFile(handle)
                 for index in range(file.num_row_groups):
-                    yield self._with_year(file.read_row_group(index, columns=columns).to_pandas())
+                    pending.append(file.read_row_group(index, columns=columns))
+                    rows += pending[-1].num_rows
+                    if rows >= min_rows:
+                        yield self._with_year(pa.concat_tables(pending).to_pandas())
+                        pending, rows = [], 0
+        if pending:
+            yield self._with_year(pa.concat_tables(pending).to_pandas())
 
     def read(self, columns: list[str] | None = None) -> pd.DataFrame:
         frames = []
@@ -113,9 +123,9 @@ class HiveParquetIOManager(dg.UPathIOManager):
         """On object storage: the partition's old objects deleted, then the new parts uploaded."""
         final.fs.invalidate_cache()
         _remove(final)
-        if isinstance(obj, StagedTable):
-            for part in sorted(obj.directory.iterdir()):
-                final.fs.put_file(str(part), (final / part.name).path)
+        if isinstance(obj, StagedTable):  # one call: fsspec's object stores upload the parts concurrently
+            parts = sorted(obj.directory.iterdir())
+            final.fs.put([str(part) for part in parts], [(final / part.name).path for part in parts])
         else:
             part = final / "part-0.parquet"
             obj.drop(columns=[PARTITION_COLUMN], errors="ignore").to_parquet(part.path, filesystem=part.fs, index=False)

@@ -1,10 +1,11 @@
 """Tables too big to hold at once, written as Parquet part files in bounded batches, and read back in part.
 
 Belongs here: turning a validated batch frame into an Arrow table of a fixed schema (the partition
-column dropped, it lives in the directory name), and ``PartWriter``, which appends such tables to
-``part-0.parquet``, ``part-1.parquet`` … in a local directory and hands back a ``StagedTable`` for the
-IO manager to publish. Every row group holds whole reports (batches are never split), so a check can
-validate a written partition one row group at a time and still see each report's rows together.
+column dropped, it lives in the directory name); ``write_part``, which writes one such table as
+``part-<n>.parquet`` of a local directory, one row group (the year pass's workers write each batch so,
+with the batch's number), and ``staged``, which hands a directory's parts to the IO manager to publish.
+Every row group holds whole reports (batches are never split), so a check can validate a written
+partition one row group at a time and still see each report's rows together.
 ``StoredTable`` reads back only the columns and rows a step needs of an unpartitioned table: a year run
 needs its year's rows of an inventory of every year.
 """
@@ -18,9 +19,6 @@ import pyarrow.parquet as pq
 from upath import UPath
 
 PARTITION_COLUMN = "year"
-ROW_GROUP_ROWS = 131_072  # buffered rows per row group (whole batches: a batch is never split) …
-ROW_GROUP_BYTES = 64 << 20  # … or fewer when they hold this many bytes (raw_reports: ≈ 10 KB of text a row)
-PART_ROWS = 2_000_000  # a new part file after this many rows
 
 
 @dataclass(frozen=True)
@@ -50,46 +48,21 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame.drop(columns=[PARTITION_COLUMN], errors="ignore"), preserve_index=False)
 
 
-class PartWriter:
-    """Appends Arrow tables of one schema to Parquet part files in ``directory``."""
+def write_part(directory: Path, number: int, table: pa.Table, schema: pa.Schema) -> None:
+    """``table`` as ``part-<number>.parquet`` in ``directory`` (made if missing), one row group, with
+    ``schema`` and its metadata: every part of a table has the same (a batch whose column is all null has
+    no type of its own)."""
+    table = table.cast(schema) if not table.schema.equals(schema, check_metadata=False) else table
+    table = table.replace_schema_metadata(schema.metadata)
+    directory.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, directory / f"part-{number}.parquet", row_group_size=max(table.num_rows, 1))
 
-    def __init__(self, directory: Path, schema: pa.Schema):
-        self.directory, self.schema = directory, schema
-        directory.mkdir(parents=True, exist_ok=True)
-        self.rows = self.parts = self._part_rows = 0
-        self._buffer: list[pa.Table] = []
-        self._buffered = self._buffered_bytes = 0
-        self._writer: pq.ParquetWriter | None = None
 
-    def write(self, table: pa.Table) -> None:
-        if not table.schema.equals(self.schema, check_metadata=False):
-            table = table.cast(self.schema)
-        self._buffer.append(table)
-        self._buffered += table.num_rows
-        self._buffered_bytes += table.nbytes
-        if self._buffered >= ROW_GROUP_ROWS or self._buffered_bytes >= ROW_GROUP_BYTES:
-            self._flush()
-
-    def _flush(self) -> None:
-        if self._writer is None or self._part_rows >= PART_ROWS:
-            self._close_part()
-            self._writer = pq.ParquetWriter(self.directory / f"part-{self.parts}.parquet", self.schema)
-            self.parts += 1
-        table = pa.concat_tables(self._buffer) if self._buffer else self.schema.empty_table()
-        self._writer.write_table(table, row_group_size=max(table.num_rows, 1))
-        self.rows += table.num_rows
-        self._part_rows += table.num_rows
-        self._buffer, self._buffered, self._buffered_bytes = [], 0, 0
-
-    def _close_part(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-            self._part_rows = 0
-
-    def close(self) -> StagedTable:
-        """Write what is buffered (an empty partition is one part with no rows) and close the last part."""
-        if self._buffer or self._writer is None:
-            self._flush()
-        self._close_part()
-        return StagedTable(self.directory, self.rows, self.parts)
+def staged(directory: Path, schema: pa.Schema, rows: int) -> StagedTable:
+    """The part files written in ``directory`` as a table partition of ``rows`` rows; a partition with no
+    part yet (a year without reports) becomes one part with no rows."""
+    parts = len(list(directory.glob("part-*.parquet"))) if directory.is_dir() else 0
+    if parts == 0:
+        write_part(directory, 0, schema.empty_table(), schema)
+        parts = 1
+    return StagedTable(directory, rows, parts)

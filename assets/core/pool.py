@@ -13,7 +13,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -68,7 +68,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) -> Iterator[Out]:
-    """``map(func, items)`` over ``workers`` processes; at most ``workers * AHEAD`` results are pending."""
+    """``map(func, items)`` over ``workers`` processes; at most ``workers * AHEAD`` results are pending.
+    When the caller stops early (an error, a failed result), the tasks not started are cancelled and the
+    running ones waited for: none still writes into what the caller removes next."""
     if workers <= 1:
         yield from map(func, items)
         return
@@ -87,3 +89,4 @@ def ordered_map(func: Callable[[In], Out], items: Iterable[In], workers: int) ->
     finally:
         for future in pending:
             future.cancel()
+        wait(pending)

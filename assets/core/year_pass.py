@@ -4,8 +4,10 @@ Belongs here: reading the inventoried files of a batch and running the pure stag
 → ``find_sections`` → ``read_tables`` → ``assemble``); each stage's table is made from that stage's own
 result (sections from the text, cells as found from the text and its sections, facts from the cells as
 found), exactly as if the stages ran one after the other, but each report is read and parsed once. Each
-batch is validated against the tables' pandera models and returned as Arrow tables, so a worker process
-(``pool.py``) can run it and the caller only writes. A file whose bytes are no longer those the inventory
+batch is validated against the tables' pandera models; ``write_batch`` (what a worker process of ``pool.py``
+runs) writes its tables as that batch's Parquet parts and returns only what the caller sums: the caller
+never receives, nor writes, the rows (≈ 43 MB of Arrow per 500 reports, which made the one main process
+the bound of the pass beyond a few cores). A file whose bytes are no longer those the inventory
 read (changed, removed) fails its batch: its inventory record (year, report_id, duplicates) no longer
 describes it. Nothing here imports Dagster.
 """
@@ -49,7 +51,7 @@ from .frames import (
     section_records,
     year_frame,
 )
-from .parts import to_arrow
+from .parts import to_arrow, write_part
 from .reading import read_lines
 from .report import assemble, read_tables
 from .sections import find_sections
@@ -66,6 +68,8 @@ COLUMNS = {"raw_reports": RAW_COLUMNS, "report_sections": SECTION_COLUMNS, "repo
            **{output: FACT_COLUMNS[table] for output, table in FACT_OUTPUTS.items()},
            "fact_narrative": NARRATIVE_COLUMNS, "dim_reports": DIM_COLUMNS, "quality_issues": ISSUE_COLUMNS}
 MAX_BATCH = 500  # reports per task at most: a worker holds one batch's rows (≈ 200,000) at a time
+MIN_BATCH = 50  # … and at least (≈ 70 ms of work): a small year is not spread over a Parquet part per report
+AGENCY_FIELDS = ["report_id", "source_path", "agency_id"]  # what the year's same-agency check needs of dim_reports
 
 
 class Entry(NamedTuple):
@@ -82,11 +86,15 @@ class Entry(NamedTuple):
 
 @dataclass(frozen=True)
 class YearTask:
-    """A batch of one year's inventoried reports under ``root``."""
+    """A batch of one year's inventoried reports under ``root``; ``write_batch`` writes its table of each
+    of ``outputs`` as ``<spool>/<output>/part-<number>.parquet``."""
 
     root: Path
     year: int
     entries: list[Entry]
+    spool: Path | None = None
+    number: int = 0
+    outputs: tuple[str, ...] = tuple(MODELS)
 
 
 @dataclass
@@ -153,6 +161,19 @@ def run_batch(task: YearTask) -> BatchResult:
     return result
 
 
+def write_batch(task: YearTask) -> BatchResult:
+    """``run_batch``, its tables written to the spool (none when the batch fails) and returned without
+    them but for the agency fields of dim_reports."""
+    result = run_batch(task)
+    if result.failures:
+        result.tables = {}
+        return result
+    for output in task.outputs:
+        write_part(task.spool / output, task.number, result.tables[output], arrow_schema(output))
+    result.tables = {"agencies": result.tables["dim_reports"].select(AGENCY_FIELDS)}
+    return result
+
+
 def inventoried_bytes(path: Path, sha256: str) -> tuple[bytes, str | None]:
     """The file's bytes and None, or no bytes and why they are not the bytes the inventory read."""
     try:
@@ -209,13 +230,16 @@ def counts_of(output: str, frame: pd.DataFrame) -> Counter:
     return counts
 
 
-def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int) -> Iterator[YearTask]:
-    """The year's inventoried reports (``reports``: rows of the inventory) in batches: at least four per
-    worker (so that every core works to the end), at most ``MAX_BATCH`` reports each (big enough that
-    validation costs little per report). Each batch is made when the pool takes it: a list of every
-    report's entry held ≈ 65 MB of the main process for 200,000 reports."""
-    size = max(1, min(MAX_BATCH, -(-len(reports) // (4 * workers))))
-    for start in range(0, len(reports), size):
+def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int, spool: Path,
+               outputs: tuple[str, ...]) -> Iterator[YearTask]:
+    """The year's inventoried reports (``reports``: rows of the inventory) in batches numbered from 0: at
+    least four per worker (so that every core works to the end) unless that makes batches smaller than
+    ``MIN_BATCH``, at most ``MAX_BATCH`` reports each (big enough that validation costs little per report).
+    Each batch is made when the pool takes it: a list of every report's entry held ≈ 65 MB of the main
+    process for 200,000 reports."""
+    size = max(1, min(MAX_BATCH, max(MIN_BATCH, -(-len(reports) // (4 * workers)))))
+    for number, start in enumerate(range(0, len(reports), size)):
         batch = reports.iloc[start:start + size][list(Entry._fields)]
-        yield YearTask(root, year, [Entry(*row) for row in batch.itertuples(index=False, name=None)])
+        yield YearTask(root, year, [Entry(*row) for row in batch.itertuples(index=False, name=None)], spool,
+                       number, outputs)
 

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 from upath import UPath
 
 import assets.core.parts as parts
+import assets.core.year_pass as year_pass
 from orchestration.checks import ASSET_CHECKS, validate_row_groups
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
 from orchestration.io_managers import PartitionTable
@@ -33,8 +34,8 @@ def test_partition_in_several_parts_is_read_whole_and_replaced_whole(tmp_path, m
     raw, wh = tmp_path / "raw", tmp_path / "warehouse"
     shutil.copytree(SAMPLE_DIR, raw)
     year_dir = wh / "fact_applications" / "year=2021"
-    monkeypatch.setattr(parts, "ROW_GROUP_ROWS", 50)  # a row group per batch, a new part after 100 rows
-    monkeypatch.setattr(parts, "PART_ROWS", 100)
+    monkeypatch.setattr(year_pass, "MIN_BATCH", 1)  # a part per report (a batch each) …
+    monkeypatch.setattr(year_pass, "MAX_BATCH", 1)  # … then, undone, one part for both
     with dg.instance_for_test() as instance:
         dg.materialize(ASSETS, selection=["raw_file_inventory"], resources=build_resources(str(raw), str(wh)),
                        instance=instance)
@@ -52,7 +53,10 @@ def test_partition_in_several_parts_is_read_whole_and_replaced_whole(tmp_path, m
     assert not any((wh / "fact_applications" / ".staging").iterdir())  # nothing staged left
 
 
-def test_schema_check_fails_when_one_report_spans_two_row_groups(tmp_path):
+def test_schema_check_fails_when_one_report_spans_two_row_groups(tmp_path, monkeypatch):
+    import orchestration.checks
+
+    monkeypatch.setattr(orchestration.checks, "CHECKED_ROWS", 1)  # each row group validated on its own
     frame = pd.DataFrame({"report_id": ["0123456789abcdef"] * 2, "row": ["new_received", "carried_over"],
                           "applicant": ["total", "total"], "value": [1.0, 2.0], "cell_status": ["number"] * 2,
                           "raw": ["1", "2"], "source_line": pd.array([3, 4], dtype="Int64")})
@@ -63,6 +67,21 @@ def test_schema_check_fails_when_one_report_spans_two_row_groups(tmp_path):
     assert problem is not None and "several row groups" in problem["error"]
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), directory / "part-0.parquet")
     assert validate_row_groups(PartitionTable(UPath(directory), 2021), FactApplications) == (2, None)
+
+
+def test_row_groups_are_read_together_up_to_a_row_count(tmp_path):
+    """The schema checks validate consecutive row groups together (a year has one per batch of reports):
+    the same rows in the same order, whole row groups only."""
+    directory = tmp_path / "year=2021"
+    directory.mkdir()
+    for part, start in enumerate((0, 5)):
+        table = pa.table({"report_id": [f"{i:016x}" for i in range(start, start + 5)], "n": range(start, start + 5)})
+        pq.write_table(table, directory / f"part-{part}.parquet", row_group_size=2)  # groups of 2, 2, 1 rows
+    reader = PartitionTable(UPath(directory), 2021)
+    assert [len(f) for f in reader.row_groups()] == [2, 2, 1, 2, 2, 1]
+    frames = list(reader.row_groups(min_rows=3))
+    assert [len(f) for f in frames] == [4, 3, 3]
+    assert list(pd.concat(frames)["n"]) == list(range(10)) and set(pd.concat(frames)["year"]) == {2021}
 
 
 def test_a_year_run_reads_only_its_years_rows_of_the_inventory(tmp_path, monkeypatch):

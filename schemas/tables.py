@@ -282,7 +282,8 @@ FACT_MODELS = {
 
 class CarryOverContinuity(_Base):
     """One row per agency × consecutive year pair: last year's carried_forward against this year's
-    carried_over (表三 total column)."""
+    carried_over (表三 total column). An agency with several reports in either year has no row for that
+    pair: which report continues which is unknown (each has a same_agency_year issue)."""
 
     agency_id: Series[str] = pa.Field(description="The agency both reports belong to (dim_reports.agency_id).")
     agency: Series[str] = pa.Field(nullable=True, description="Agency as named in the year Y report.")
@@ -298,7 +299,8 @@ class CarryOverContinuity(_Base):
 class ActiveDisclosureContinuity(_Base):
     """One row per agency × consecutive year pair × 表二 item whose template relation can be computed:
     2021 template in_force(Y+1) = in_force(Y) + issued(Y+1) − repealed(Y+1); 2019 template
-    previous_year_count(Y+1) = previous_year_count(Y) + net_change(Y)."""
+    previous_year_count(Y+1) = previous_year_count(Y) + net_change(Y).
+    An agency with several reports in either year has no row for that pair."""
 
     agency_id: Series[str] = pa.Field(description="The agency both reports belong to (dim_reports.agency_id).")
     agency: Series[str] = pa.Field(nullable=True, description="Agency as named in the year Y report.")

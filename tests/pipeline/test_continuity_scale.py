@@ -5,7 +5,7 @@ took 17.8 GB (then, with the warehouse's memory limit, failed out of memory afte
 import duckdb
 import pandas as pd
 
-from assets.continuity import _DISCLOSURE_SQL
+from assets.continuity import _DISCLOSURE_SQL, _SQL, _dims, _several_a_year
 from assets.resources import Warehouse
 
 REPORTS = 20_000
@@ -30,8 +30,12 @@ def _write(root, years: dict[int, range]) -> Warehouse:
 
 
 def _query(warehouse: Warehouse) -> pd.DataFrame:
-    return warehouse.query(_DISCLOSURE_SQL.format(dim=warehouse.glob("dim_reports"),
-                                                  facts=warehouse.glob("fact_active_disclosure")))
+    facts = warehouse.glob("fact_active_disclosure")
+    return warehouse.query(_DISCLOSURE_SQL.format(dims=_dims(warehouse), facts=facts))
+
+
+def _carry_over(warehouse: Warehouse) -> pd.DataFrame:
+    return warehouse.query(_SQL.format(dims=_dims(warehouse), apps=warehouse.glob("fact_applications")))
 
 
 def test_disclosure_continuity_of_one_big_year_stays_small(tmp_path):
@@ -57,3 +61,32 @@ def test_memory_limit_is_configured_by_the_environment(monkeypatch, tmp_path):
     assert build_resources(str(tmp_path), str(tmp_path))["warehouse"].memory_limit == "1GB"
     monkeypatch.setenv("GOVREPORTS_DUCKDB_MEMORY", "3GB")
     assert build_resources(str(tmp_path), str(tmp_path))["warehouse"].memory_limit == "3GB"
+
+
+def test_continuity_of_agencies_with_many_reports_a_year_pairs_none_of_them(tmp_path):
+    """Regression (continuity_pairs_23m_rows): two years of 200,000 generated reports, ≈ 52 per agency a
+    year, gave every report of an agency in Y a pair with every one of Y+1: 23 M carry-over pairs, and the
+    main process was killed at 23 GB. Which report continues which is unknown, so such agencies are left
+    out. Here agencies A0–A9 have 300 reports a year (90,000 pairs each before) and A3000–A3009 one."""
+    single = range(3000, 3010)
+    years = {2023: [*range(3000), *single], 2024: [*range(3000), *single]}
+    for year, agency_numbers in years.items():
+        (tmp_path / "dim_reports" / f"year={year}").mkdir(parents=True)
+        (tmp_path / "fact_applications" / f"year={year}").mkdir(parents=True)
+        (tmp_path / "fact_active_disclosure" / f"year={year}").mkdir(parents=True)
+        ids = [f"r{year}_{k}" for k in range(len(agency_numbers))]
+        pd.DataFrame({"report_id": ids, "agency": [f"A{n % 10 if n < 3000 else n}" for n in agency_numbers],
+                      "agency_id": [f"x/A{n % 10 if n < 3000 else n}" for n in agency_numbers]}).to_parquet(
+            tmp_path / "dim_reports" / f"year={year}" / "part-0.parquet")
+        cells = pd.DataFrame({"report_id": ids * 2, "row": ["carried_forward"] * len(ids) + ["carried_over"] * len(ids),
+                              "applicant": "total", "value": 3.0, "cell_status": "number"})
+        cells.to_parquet(tmp_path / "fact_applications" / f"year={year}" / "part-0.parquet")
+        stocks = pd.DataFrame({"report_id": ids * 3, "item": "regulations", "value": 1.0, "cell_status": "number",
+                               "measure": ["in_force"] * len(ids) + ["issued"] * len(ids) + ["repealed"] * len(ids)})
+        stocks.to_parquet(tmp_path / "fact_active_disclosure" / f"year={year}" / "part-0.parquet")
+    warehouse = Warehouse(path=str(tmp_path), memory_limit="256MB")
+    carry_over = _carry_over(warehouse)
+    assert sorted(carry_over["agency_id"]) == sorted(f"x/A{n}" for n in single)
+    assert set(carry_over["status"]) == {"holds"}
+    assert sorted(_query(warehouse)["agency_id"]) == sorted(f"x/A{n}" for n in single)
+    assert _several_a_year(warehouse) == 10

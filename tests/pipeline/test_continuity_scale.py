@@ -69,14 +69,12 @@ def test_continuity_of_agencies_with_many_reports_a_year_pairs_none_of_them(tmp_
     main process was killed at 23 GB. Which report continues which is unknown, so such agencies are left
     out. Here agencies A0–A9 have 300 reports a year (90,000 pairs each before) and A3000–A3009 one."""
     single = range(3000, 3010)
-    years = {2023: [*range(3000), *single], 2024: [*range(3000), *single]}
-    for year, agency_numbers in years.items():
-        (tmp_path / "dim_reports" / f"year={year}").mkdir(parents=True)
-        (tmp_path / "fact_applications" / f"year={year}").mkdir(parents=True)
-        (tmp_path / "fact_active_disclosure" / f"year={year}").mkdir(parents=True)
-        ids = [f"r{year}_{k}" for k in range(len(agency_numbers))]
-        pd.DataFrame({"report_id": ids, "agency": [f"A{n % 10 if n < 3000 else n}" for n in agency_numbers],
-                      "agency_id": [f"x/A{n % 10 if n < 3000 else n}" for n in agency_numbers]}).to_parquet(
+    agencies = [f"A{k % 10}" for k in range(3000)] + [f"A{n}" for n in single]  # a year's reports' agencies
+    for year in (2023, 2024):
+        for table in ("dim_reports", "fact_applications", "fact_active_disclosure"):
+            (tmp_path / table / f"year={year}").mkdir(parents=True)
+        ids = [f"r{year}_{k}" for k in range(len(agencies))]
+        pd.DataFrame({"report_id": ids, "agency": agencies, "agency_id": [f"x/{a}" for a in agencies]}).to_parquet(
             tmp_path / "dim_reports" / f"year={year}" / "part-0.parquet")
         cells = pd.DataFrame({"report_id": ids * 2, "row": ["carried_forward"] * len(ids) + ["carried_over"] * len(ids),
                               "applicant": "total", "value": 3.0, "cell_status": "number"})

@@ -13,16 +13,15 @@ from .validation import table_metadata, validated
 # An agency's report of a year, when it has one only: with several (each has a same_agency_year issue), which
 # report continues which is unknown, and pairing them all made the product of their counts (two years of
 # 200,000 generated reports, ≈ 52 per agency a year: 23 M pairs, and the main process was killed at 23 GB).
-_DIMS = """dims as (
-    select report_id, year, agency, agency_id from read_parquet('{dim}', hive_partitioning = true)
-    where agency_id is not null
-    qualify count(*) over (partition by agency_id, year) = 1
+_REPORTS_A_YEAR = """reports_a_year as (
+    select report_id, year, agency, agency_id, count(*) over (partition by agency_id, year) as reports
+    from read_parquet('{dim}', hive_partitioning = true) where agency_id is not null
 )"""
-_SEVERAL_A_YEAR = """
-select count(distinct agency_id) as agencies from (
-    select agency_id from read_parquet('{dim}', hive_partitioning = true)
-    where agency_id is not null group by agency_id, year having count(*) > 1
-)
+_DIMS = _REPORTS_A_YEAR + """, dims as (
+    select report_id, year, agency, agency_id from reports_a_year where reports = 1
+)"""
+_SEVERAL_A_YEAR = "with " + _REPORTS_A_YEAR + """
+select count(distinct agency_id) as agencies from reports_a_year where reports > 1
 """
 
 _SQL = """

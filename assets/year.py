@@ -26,7 +26,7 @@ from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
 from .core.memory import release_unused_memory
 from .core.parts import StoredTable, staged, to_arrow, write_part
 from .core.pool import default_workers, ordered_map
-from .core.year_pass import AGENCY_FIELDS, FACT_OUTPUTS, MODELS, arrow_schema, write_batch, year_tasks
+from .core.year_pass import AGENCY_FIELDS, FACT_OUTPUTS, MODELS, STAGES, arrow_schema, write_batch, year_tasks
 from .partitions import YEARS
 from .resources import RawDirectory, Warehouse, YearLocked
 from .validation import table_metadata, validated
@@ -88,6 +88,7 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
     chosen = inventory[inventory["outcome"] == "report"]
     selected = [name for name in MODELS if dg.AssetKey(name) in context.selected_asset_keys]
     counts = {name: Counter() for name in selected}
+    seconds: Counter = Counter()  # of the workers, by stage of the pass: where the year's time went
     agencies: list[pa.Table] = []  # what same_agency_year needs of every dim row of the year: three short fields
     with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
         workers = default_workers()
@@ -98,6 +99,7 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
                 raise dg.Failure(description=batch.failures[0], metadata={"failures": len(batch.failures)})
             for name in selected:
                 counts[name].update(batch.counts[name])
+            seconds.update(batch.seconds)
             agencies.append(batch.tables["agencies"])
             batches += 1
         if "quality_issues" in selected:
@@ -105,9 +107,12 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
                                _agency_frame(agencies), inventory)
         del agencies
         release_unused_memory()  # the pass's buffers, before the checks read what was written
+        by_stage = {stage: round(seconds[stage], 4) for stage in STAGES}
+        context.log.info(f"{len(chosen)} reports over {workers} worker(s), seconds by stage: {by_stage}")
         for name in selected:
             staged_table = staged(Path(spool) / name, arrow_schema(name), counts[name]["rows"])
-            yield dg.Output(staged_table, output_name=name, metadata=_metadata(name, counts[name]))
+            metadata = _metadata(name, counts[name]) | {"worker_seconds_by_stage": dg.MetadataValue.json(by_stage)}
+            yield dg.Output(staged_table, output_name=name, metadata=metadata)
 
 
 def _metadata(name: str, counts: Counter) -> dict:

@@ -9,7 +9,9 @@ worker processes (per core); (b) end-to-end throughput of
 process, ephemeral instance, GOVREPORTS_WORKERS=W) in a fresh child process; (c) peak RSS of each, and
 of the end-to-end run's worker processes; (d) the floor: reading and decoding the same bytes and
 writing the same number of fact rows to Parquet with pyarrow, and end-to-end / floor; (e) cell accuracy
-against the generated truth. ``--profile`` adds the top cProfile hotspots of parsing the corpus.
+against the generated truth; (f) where the time goes: the run's steps, the year pass's worker time by
+stage, and end-to-end / floor if the year pass's parsing took no time. ``--profile`` adds the top cProfile
+hotspots of parsing the corpus.
 """
 
 import argparse
@@ -140,10 +142,14 @@ def accuracy(root: Path, names: list[str]) -> Counter:
 def _end_to_end(raw: str, warehouse: str, year: int, workers: int, queue: mp.Queue) -> None:
     os.environ.pop("DAGSTER_HOME", None)
     os.environ["GOVREPORTS_WORKERS"] = str(workers)
+    import dagster as dg
+
     from orchestration.runner import run_pipeline
 
+    instance = dg.DagsterInstance.ephemeral()
     marks: list[tuple[str, float]] = [("start", time.perf_counter())]
-    run_pipeline(raw, warehouse, years=[year], progress=lambda text: marks.append((text, time.perf_counter())))
+    run_pipeline(raw, warehouse, years=[year], progress=lambda text: marks.append((text, time.perf_counter())),
+                 instance=instance)
     marks.append(("end", time.perf_counter()))
     from assets.core.pool import _POOLS
 
@@ -151,12 +157,30 @@ def _end_to_end(raw: str, warehouse: str, year: int, workers: int, queue: mp.Que
         pool.shutdown()
     cpu = sum(getattr(resource.getrusage(who), field) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
               for field in ("ru_utime", "ru_stime"))
+    stages = instance.get_latest_materialization_event(dg.AssetKey("raw_reports")).asset_materialization.metadata
     queue.put({"marks": marks, "rss_mb": peak_rss_mb(), "workers_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN),
-               "cpu": cpu})
+               "cpu": cpu, "steps": step_seconds(instance), "stages": stages["worker_seconds_by_stage"].value})
+
+
+def step_seconds(instance) -> Counter:
+    """Seconds of the runs' steps, summed by kind: the inventory, the year pass, its checks, the rollups."""
+    seconds: Counter = Counter()
+    for run in instance.get_runs():
+        started = {}
+        for record in instance.all_logs(run.run_id):
+            event = record.dagster_event
+            if event is not None and event.event_type_value == "STEP_START":
+                started[record.step_key] = record.timestamp
+            elif event is not None and event.event_type_value == "STEP_SUCCESS":
+                key = record.step_key
+                kind = ("inventory" if key == "raw_file_inventory" else "year pass" if key == "year_tables"
+                        else "checks" if run.tags.get("dagster/partition") else "rollups")
+                seconds[kind] += record.timestamp - started[key]
+    return seconds
 
 
 def end_to_end(root: Path, year: int, warehouse: Path, workers: int) -> dict:
-    """Phase timings and peak RSS of ``run_pipeline`` for one year, in a fresh process."""
+    """Phase timings, step timings and peak RSS of ``run_pipeline`` for one year, in a fresh process."""
     context = mp.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=_end_to_end, args=(str(root / "raw"), str(warehouse), year, workers, queue))
@@ -167,7 +191,23 @@ def end_to_end(root: Path, year: int, warehouse: Path, workers: int) -> dict:
     times = [t for _, t in marks]
     return {"inventory": times[2] - times[1], "partition": times[3] - times[2], "rollups": times[4] - times[3],
             "total": times[-1] - times[0], "rss_mb": result["rss_mb"], "workers_rss_mb": result["workers_rss_mb"],
-            "cpu": result["cpu"]}
+            "cpu": result["cpu"], "steps": result["steps"], "stages": result["stages"]}
+
+
+def where_time_goes(e2e: dict, reports: int, workers: int, floor_seconds: float) -> str:
+    """(f): the run's steps, the year pass's worker time by stage, and what would be left of end-to-end /
+    floor if the year pass's parsing took no time at all."""
+    from assets.core.year_pass import STAGES  # here: (a)'s process measures its RSS without pandas imported
+
+    steps = e2e["steps"]
+    outside = e2e["total"] - sum(steps.values())
+    stages = ", ".join(f"{stage} {e2e['stages'][stage] / max(reports, 1) * 1e3:.3f}" for stage in STAGES)
+    rest = e2e["total"] - e2e["stages"]["parse"] / workers
+    kinds = ", ".join(f"{kind} {steps[kind]:.1f} s" for kind in ("inventory", "year pass", "checks", "rollups"))
+    return (f"(f) where the time goes: steps {kinds}, outside "
+            f"steps {outside:.1f} s; year pass, worker ms per report: {stages}\n"
+            f"    with the year pass's parsing free, end to end would still be ≈ {rest:.1f} s = "
+            f"{rest / floor_seconds:.0f}x the floor")
 
 
 def fact_rows(warehouse: Path, year: int) -> int:
@@ -302,6 +342,7 @@ def run(reports: int, workers: int, seed: int, corpus_dir: Path | None, with_pro
         print(f"(d) floor ({rows:,} fact rows): all files {floor_all:.2f} s, partition files {floor_year:.2f} s; "
               f"end-to-end / floor = {e2e['total'] / floor_all:.0f}x (whole run), "
               f"{e2e['partition'] / floor_year:.0f}x (partition); fact Parquet written {fact_mb:.0f} MB")
+        print(where_time_goes(e2e, len(year_files), workers, floor_all))
 
         if with_accuracy:
             cells = accuracy(root, names)

@@ -25,11 +25,12 @@ def _instance() -> dg.DagsterInstance:
 
 
 def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
-                 progress: Callable[[str], None] = print) -> dict:
-    """Materialize everything for the given years (default: every year with a report or already written)."""
+                 progress: Callable[[str], None] = print, instance: dg.DagsterInstance | None = None) -> dict:
+    """Materialize everything for the given years (default: every year with a report or already written),
+    recorded in ``instance`` (default: that of DAGSTER_HOME when set, else an ephemeral one)."""
     resources = build_resources(raw_dir, warehouse)
     definitions = [*ASSETS, *ASSET_CHECKS]
-    instance = _instance()
+    instance = instance or _instance()
 
     def materialize(selection: list[str], partition: str | None = None) -> None:
         result = dg.materialize(definitions, selection=selection, partition_key=partition, resources=resources,

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from time import perf_counter
 from typing import NamedTuple
 
 import pandas as pd
@@ -99,11 +100,32 @@ class YearTask:
 
 @dataclass
 class BatchResult:
-    """The batch's table per output, what the asset reports about them, and why it must fail, if so."""
+    """The batch's table per output, what the asset reports about them, why it must fail, if so, and the
+    seconds its worker spent in each stage (``STAGES``)."""
 
     tables: dict[str, pyarrow.Table] = field(default_factory=dict)
     counts: dict[str, Counter] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    seconds: Counter = field(default_factory=Counter)
+
+
+# Where a worker's time goes, in order: reading a file (its bytes checked against the inventory, decoded
+# and normalized), parsing it (sections, tables, placement, checks, agency), making the rows of every table,
+# validating them against the models, writing the Parquet parts.
+STAGES = ("read", "parse", "rows", "validate", "write")
+
+
+class Stopwatch:
+    """Adds the time since the previous lap (or since it was made) to ``seconds[stage]`` at each lap."""
+
+    def __init__(self, seconds: Counter) -> None:
+        self.seconds = seconds
+        self._last = perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = perf_counter()
+        self.seconds[stage] += now - self._last
+        self._last = now
 
 
 def schema_failure(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
@@ -123,6 +145,7 @@ def arrow_schema(output: str) -> pyarrow.Schema:
 def run_batch(task: YearTask) -> BatchResult:
     """Parse every report of the batch once and return the rows of each of the year's tables."""
     result = BatchResult()
+    watch = Stopwatch(result.seconds)
     raw, sections, reports, dims, issues = [], [], [], [], []
     found_cells: dict[str, list] = {name: [] for name in arrow_schema("report_tables").names}
     for source_path, report_id, sha256, encoding, confident, source_format in task.entries:
@@ -132,21 +155,24 @@ def run_batch(task: YearTask) -> BatchResult:
             continue
         read = read_lines(source_path, data, (encoding, bool(confident), source_format))
         text = "\n".join(read.lines)
+        lines = text.split("\n")
+        watch.lap("read")
+        found_sections = find_sections(lines)
+        rows = read_tables(lines, found_sections)
+        report = assemble(source_path, lines, found_sections, rows, read.encoding, source_format=read.source_format,
+                          encoding_confident=read.confident, file_lines=read.file_lines)
+        watch.lap("parse")
+        if report.year.year != task.year:
+            result.failures.append(f"{source_path}: parsed as {report.year.year} but inventoried for {task.year}")
         raw.append({"report_id": report_id, "year": task.year, "source_path": source_path, "sha256": sha256,
                     "encoding": read.encoding, "encoding_confident": read.confident,
                     "source_format": read.source_format, "text": text})
-        lines = text.split("\n")
-        found_sections = find_sections(lines)
         sections.extend(section_records(report_id, task.year, found_sections))
-        rows = read_tables(lines, found_sections)
         add_found_cells(found_cells, report_id, rows)
-        report = assemble(source_path, lines, found_sections, rows, read.encoding, source_format=read.source_format,
-                          encoding_confident=read.confident, file_lines=read.file_lines)
-        if report.year.year != task.year:
-            result.failures.append(f"{source_path}: parsed as {report.year.year} but inventoried for {task.year}")
         reports.append(report)
         dims.append(dim_record(report, source_path))
         issues.extend(issue_records(report, source_path))
+        watch.lap("rows")
     frames = {"raw_reports": records_frame(raw, RAW_COLUMNS),
               "report_sections": records_frame(sections, SECTION_COLUMNS),
               "fact_narrative": narrative_frame(reports),
@@ -154,10 +180,12 @@ def run_batch(task: YearTask) -> BatchResult:
               "quality_issues": records_frame(issues, ISSUE_COLUMNS)}
     built = {"report_tables": arrow_table(found_cells, arrow_schema("report_tables")),
              **{output: fact_table(reports, table, arrow_schema(output)) for output, table in FACT_OUTPUTS.items()}}
+    watch.lap("rows")
     for output, frame in frames.items():
         add_table(result, output, frame)
     for output, table in built.items():
         add_built_table(result, output, table, task.year)
+    watch.lap("validate")
     return result
 
 
@@ -168,8 +196,10 @@ def write_batch(task: YearTask) -> BatchResult:
     if result.failures:
         result.tables = {}
         return result
+    watch = Stopwatch(result.seconds)
     for output in task.outputs:
         write_part(task.spool / output, task.number, result.tables[output], arrow_schema(output))
+    watch.lap("write")
     result.tables = {"agencies": result.tables["dim_reports"].select(AGENCY_FIELDS)}
     return result
 

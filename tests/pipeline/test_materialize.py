@@ -58,6 +58,18 @@ def test_one_year_partition_end_to_end(warehouse):
     assert sorted(received["value"].tolist()) == [0.0, 19.0]
 
 
+def test_year_outputs_say_where_the_workers_time_went(warehouse):
+    raw, wh = warehouse
+    with dg.instance_for_test() as instance:
+        _materialize(instance, raw, wh, ["raw_file_inventory"])
+        result = _materialize(instance, raw, wh, ["raw_reports", "fact_applications"], "2021")
+    stages = [event.materialization.metadata["worker_seconds_by_stage"].value
+              for event in result.get_asset_materialization_events()]
+    assert len(stages) == 2 and stages[0] == stages[1]
+    assert set(stages[0]) == {"read", "parse", "rows", "validate", "write"}
+    assert all(seconds >= 0 for seconds in stages[0].values()) and stages[0]["parse"] > 0
+
+
 def test_rerun_gives_identical_rows_and_rollup_reads_every_year(warehouse):
     raw, wh = warehouse
     with dg.instance_for_test() as instance:

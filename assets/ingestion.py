@@ -2,13 +2,15 @@
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from schemas.tables import RawFileInventory
 
-from .core.ingest import build_inventory
+from .core.ingest import build_inventory, kept_records, parser_version
 from .core.memory import release_unused_memory
 from .core.pool import default_workers
-from .resources import RawDirectory
+from .resources import RawDirectory, Warehouse
 from .validation import table_metadata, validated
 
 GROUP = "ingestion"
@@ -16,14 +18,32 @@ GROUP = "ingestion"
 
 @dg.asset(group_name=GROUP, io_manager_key="warehouse_io", metadata=table_metadata(RawFileInventory),
           owners=["team:govreports"], tags={"stage": "ingestion"})
-def raw_file_inventory(context: dg.AssetExecutionContext, raw_dir: RawDirectory) -> pd.DataFrame:
+def raw_file_inventory(context: dg.AssetExecutionContext, raw_dir: RawDirectory,
+                       warehouse: Warehouse) -> pd.DataFrame:
     """Every file under GOVREPORTS_RAW_DIR: one row per file with sha256, size, encoding, detected
     year and outcome (report, duplicate, not_a_report, unreadable, no_year) with its reason.
-    Nothing is skipped in silence. Files are parsed on every core; only these records are kept."""
-    frame = validated(RawFileInventory, build_inventory(raw_dir.root(), default_workers()).to_pandas())
+    Nothing is skipped in silence. Files are parsed on every core; only these records are kept. A file
+    already in the previous inventory with the same sha256 and parser_version keeps its record unparsed."""
+    previous = _previous_inventory(context, warehouse)
+    inventory = build_inventory(raw_dir.root(), default_workers(), previous)
+    kept = kept_records(inventory, previous)
+    del previous
+    frame = validated(RawFileInventory, inventory.to_pandas())
+    del inventory
     release_unused_memory()  # what reading 200,000 files left free in this process
     counts = frame["outcome"].value_counts().to_dict()
     years = sorted(int(y) for y in frame.loc[frame["outcome"] == "report", "year"].dropna().unique())
     context.add_output_metadata({"files": len(frame), "outcomes": dg.MetadataValue.json(counts),
-                                 "years": dg.MetadataValue.json(years)})
+                                 "years": dg.MetadataValue.json(years), "records_kept": kept,
+                                 "files_parsed": len(frame) - kept, "parser_version": parser_version()})
     return frame
+
+
+def _previous_inventory(context: dg.AssetExecutionContext, warehouse: Warehouse) -> pa.Table | None:
+    """The inventory this asset wrote last, or None (none yet, or unreadable: then every file is parsed)."""
+    path = warehouse.root() / "raw_file_inventory.parquet"
+    try:
+        return pq.read_table(path.path, filesystem=path.fs) if path.exists() else None
+    except (OSError, pa.ArrowException) as error:
+        context.log.warning(f"previous inventory {path} unreadable, every file is parsed: {error}")
+        return None

@@ -6,6 +6,7 @@ filesystem (DuckDB's httpfs cannot be downloaded here)."""
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import fsspec
 import pandas as pd
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from assets.core import year_pass
 from assets.core.ingest import discover
 from assets.resources import RawDirectory, Warehouse
+from orchestration.definitions import ASSETS, build_resources
 from orchestration.runner import run_pipeline
 from orchestration.sensors import scan_raw_dir
 from tests.conftest import SAMPLE_DIR
@@ -97,6 +99,16 @@ def test_pipeline_on_s3_equals_the_local_run(bucket, tmp_path, monkeypatch):
     written = bucket.find(f"{BUCKET}/warehouse")
     assert {f"{BUCKET}/warehouse/fact_applications/year=2021/part-{n}.parquet" for n in (0, 1)} <= set(written)
     assert not [key for key in written if key.endswith(".tmp")]  # every temporary object was renamed
+
+
+def test_inventory_on_s3_keeps_the_records_of_unchanged_objects(bucket):
+    upload_samples(bucket, f"{BUCKET}/raw")
+    resources = build_resources(f"s3://{BUCKET}/raw", f"s3://{BUCKET}/warehouse")
+    with dg.instance_for_test() as instance:
+        runs = [dg.materialize(ASSETS, selection=["raw_file_inventory"], resources=resources, instance=instance)
+                for _ in range(2)]
+    kept = [run.get_asset_materialization_events()[0].materialization.metadata["records_kept"].value for run in runs]
+    assert kept == [0, len(list(SAMPLE_DIR.iterdir()))]
 
 
 def test_duckdb_reads_the_bucket_through_the_fsspec_filesystem(bucket):

@@ -7,9 +7,10 @@ import pyarrow.parquet as pq
 
 from schemas.tables import RawFileInventory
 
-from .core.ingest import build_inventory, kept_records, parser_version
+from .core.ingest import build_inventory, kept_records
 from .core.memory import release_unused_memory
 from .core.pool import default_workers
+from .core.versions import code_version
 from .resources import RawDirectory, Warehouse
 from .validation import table_metadata, validated
 
@@ -23,7 +24,7 @@ def raw_file_inventory(context: dg.AssetExecutionContext, raw_dir: RawDirectory,
     """Every file under GOVREPORTS_RAW_DIR: one row per file with sha256, size, encoding, detected
     year and outcome (report, duplicate, not_a_report, unreadable, no_year) with its reason.
     Nothing is skipped in silence. Files are parsed on every core; only these records are kept. A file
-    already in the previous inventory with the same sha256 and parser_version keeps its record unparsed."""
+    already in the previous inventory with the same sha256 and code_version keeps its record unparsed."""
     previous = _previous_inventory(context, warehouse)
     inventory = build_inventory(raw_dir.root(), default_workers(), previous)
     kept = kept_records(inventory, previous)
@@ -35,7 +36,7 @@ def raw_file_inventory(context: dg.AssetExecutionContext, raw_dir: RawDirectory,
     years = sorted(int(y) for y in frame.loc[frame["outcome"] == "report", "year"].dropna().unique())
     context.add_output_metadata({"files": len(frame), "outcomes": dg.MetadataValue.json(counts),
                                  "years": dg.MetadataValue.json(years), "records_kept": kept,
-                                 "files_parsed": len(frame) - kept, "parser_version": parser_version()})
+                                 "files_parsed": len(frame) - kept, "code_version": code_version()})
     return frame
 
 

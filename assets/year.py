@@ -7,7 +7,8 @@ every core (``core/year_pass.py``), and each batch's rows are validated and writ
 local disk by the worker that made them. Nothing of the year is held in memory at once. Any subset of the
 nine can be materialized (the UI and ``--select`` allow it); the pass then writes only those. The parts are
 published by the IO manager when the step yields each output; a failure in any batch fails the step before
-anything is published.
+anything is published. Every part's footer holds the fingerprint of what the year was built from
+(``core/versions.py``), which ``govreports run --changed`` compares before rebuilding a year.
 """
 
 import tempfile
@@ -26,6 +27,7 @@ from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
 from .core.memory import release_unused_memory
 from .core.parts import StoredTable, staged, to_arrow, write_part
 from .core.pool import default_workers, ordered_map
+from .core.versions import INPUTS_KEY, inputs_fingerprint
 from .core.year_pass import AGENCY_FIELDS, FACT_OUTPUTS, MODELS, STAGES, arrow_schema, write_batch, year_tasks
 from .partitions import YEARS
 from .resources import RawDirectory, Warehouse, YearLocked
@@ -85,6 +87,8 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, wareho
 def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_file_inventory: StoredTable,
                year: int) -> Iterator[dg.Output]:
     inventory = raw_file_inventory.read(year=year)  # not the files of other years: a run holds one year
+    inputs = inputs_fingerprint(inventory)  # in every part's footer: `govreports run --changed` compares it
+    footer = {INPUTS_KEY: inputs.encode()}
     chosen = inventory[inventory["outcome"] == "report"]
     selected = [name for name in MODELS if dg.AssetKey(name) in context.selected_asset_keys]
     counts = {name: Counter() for name in selected}
@@ -93,7 +97,7 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
     with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
         workers = default_workers()
         batches = 0
-        tasks = year_tasks(raw_dir.root(), year, chosen, workers, Path(spool), tuple(selected))
+        tasks = year_tasks(raw_dir.root(), year, chosen, workers, Path(spool), tuple(selected), footer)
         for batch in ordered_map(write_batch, tasks, workers):  # each worker writes its batches' parts
             if batch.failures:
                 raise dg.Failure(description=batch.failures[0], metadata={"failures": len(batch.failures)})
@@ -104,14 +108,15 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
             batches += 1
         if "quality_issues" in selected:
             _write_year_issues(Path(spool) / "quality_issues", batches, counts["quality_issues"], year,
-                               _agency_frame(agencies), inventory)
+                               _agency_frame(agencies), inventory, footer)
         del agencies
         release_unused_memory()  # the pass's buffers, before the checks read what was written
         by_stage = {stage: round(seconds[stage], 4) for stage in STAGES}
         context.log.info(f"{len(chosen)} reports over {workers} worker(s), seconds by stage: {by_stage}")
         for name in selected:
-            staged_table = staged(Path(spool) / name, arrow_schema(name), counts[name]["rows"])
-            metadata = _metadata(name, counts[name]) | {"worker_seconds_by_stage": dg.MetadataValue.json(by_stage)}
+            staged_table = staged(Path(spool) / name, arrow_schema(name), counts[name]["rows"], footer)
+            metadata = _metadata(name, counts[name]) | {"worker_seconds_by_stage": dg.MetadataValue.json(by_stage),
+                                                        "inputs_fingerprint": inputs}
             yield dg.Output(staged_table, output_name=name, metadata=metadata)
 
 
@@ -149,7 +154,7 @@ def _agency_frame(agencies: list[pa.Table]) -> pd.DataFrame:
 
 
 def _write_year_issues(directory: Path, first: int, counts: Counter, year: int, agencies: pd.DataFrame,
-                       inventory: pd.DataFrame) -> None:
+                       inventory: pd.DataFrame, footer: dict[bytes, bytes]) -> None:
     """The issues of the year as a whole (same_agency_year, the inventory's findings), in slices written as
     parts numbered from ``first``."""
     found = records_frame(_inventory_issues(inventory, year), ISSUE_COLUMNS)
@@ -157,7 +162,7 @@ def _write_year_issues(directory: Path, first: int, counts: Counter, year: int, 
     slices = chain(same_agency_issues(agencies, year, ISSUE_SLICE), inventory_slices)
     for number, part in enumerate(slices, start=first):
         issues = validated(QualityIssues, part)
-        write_part(directory, number, to_arrow(issues), arrow_schema("quality_issues"))
+        write_part(directory, number, to_arrow(issues), arrow_schema("quality_issues"), footer)
         counts.update({"rows": len(issues)} | {f"rule:{k}": int(v) for k, v in issues["rule"].value_counts().items()})
 
 

@@ -42,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     raw_default, warehouse_default = default_paths()
     try:
         summary = run_pipeline(args.raw or raw_default, args.warehouse or warehouse_default, args.year,
-                               progress=lambda text: print(text, flush=True))
+                               progress=lambda text: print(text, flush=True), changed_only=args.changed)
     except dg.Failure as failure:  # a step's reason, said plainly (the run's record in Dagster has the rest)
         print(f"govreports: error: {failure.description}", file=sys.stderr)
         return 1
@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", help="raw reports folder (default: $GOVREPORTS_RAW_DIR or data/sample)")
     run.add_argument("--warehouse", help="warehouse root (default: $GOVREPORTS_WAREHOUSE or data/warehouse)")
     run.add_argument("--year", type=int, action="append", help="only this year (repeatable)")
+    run.add_argument("--changed", action="store_true",
+                     help="leave a year as it is when its files and the code are those it was built from")
     run.set_defaults(handler=_run)
     args = parser.parse_args(argv)
     for name in stale_modules():

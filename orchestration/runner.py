@@ -12,7 +12,8 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from assets.core.ingest import YEAR_OUTCOMES
-from assets.core.parts import StoredTable
+from assets.core.parts import StoredTable, part_metadata
+from assets.core.versions import INPUTS_KEY, inputs_fingerprint
 from assets.resources import storage_path
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, ROLLUP_ASSETS, YEAR_ASSETS, build_resources
@@ -25,9 +26,12 @@ def _instance() -> dg.DagsterInstance:
 
 
 def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
-                 progress: Callable[[str], None] = print, instance: dg.DagsterInstance | None = None) -> dict:
+                 progress: Callable[[str], None] = print, instance: dg.DagsterInstance | None = None,
+                 changed_only: bool = False) -> dict:
     """Materialize everything for the given years (default: every year with a report or already written),
-    recorded in ``instance`` (default: that of DAGSTER_HOME when set, else an ephemeral one)."""
+    recorded in ``instance`` (default: that of DAGSTER_HOME when set, else an ephemeral one). With
+    ``changed_only``, a year whose nine tables were all built from the inputs it has now (the same files of
+    the year in the inventory, the same code: ``inputs_fingerprint``) is left as it is."""
     resources = build_resources(raw_dir, warehouse)
     definitions = [*ASSETS, *ASSET_CHECKS]
     instance = instance or _instance()
@@ -43,13 +47,17 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
     progress(f"[1/3] inventory of {raw_dir}")
     materialize(["raw_file_inventory"])
     inventory = StoredTable(storage_path(warehouse) / "raw_file_inventory.parquet").read(["outcome", "year"])
-    chosen = sorted(set(years)) if years else years_to_run(inventory, warehouse)
+    wanted = sorted(set(years)) if years else years_to_run(inventory, warehouse)
+    unchanged = [year for year in wanted if changed_only and built_from_current_inputs(warehouse, year)]
+    if unchanged:
+        progress(f"unchanged since written (same files, same code), left as they are: {unchanged}")
+    chosen = [year for year in wanted if year not in unchanged]
     for index, year in enumerate(chosen, start=1):
         progress(f"[2/3] year {year} ({index}/{len(chosen)})")
         materialize(YEAR_ASSETS, str(year))
     progress("[3/3] rollups")
     materialize(ROLLUP_ASSETS)
-    return summarize(warehouse, inventory, chosen)
+    return summarize(warehouse, inventory, wanted)
 
 
 def years_to_run(inventory: pd.DataFrame, warehouse: str) -> list[int]:
@@ -59,6 +67,13 @@ def years_to_run(inventory: pd.DataFrame, warehouse: str) -> list[int]:
     written = {int(part.name.split("=", 1)[1]) for asset in YEAR_ASSETS
                for part in (storage_path(warehouse) / asset).glob("year=*") if part.is_dir()}
     return sorted(found | written)
+
+
+def built_from_current_inputs(warehouse: str, year: int) -> bool:
+    """Whether every year table of ``year`` was written from what the year's inputs are now."""
+    root = storage_path(warehouse)
+    current = inputs_fingerprint(StoredTable(root / "raw_file_inventory.parquet").read(year=year)).encode()
+    return all(part_metadata(root / asset / f"year={year}", INPUTS_KEY) == current for asset in YEAR_ASSETS)
 
 
 def summarize(warehouse: str, inventory: pd.DataFrame, years: list[int]) -> dict:

@@ -182,9 +182,10 @@ class RawFileInventory(_Base):
     template: Series[str] = pa.Field(nullable=True, isin=list(TEMPLATES), description="Template generation.")
     outcome: Series[str] = pa.Field(isin=list(FILE_OUTCOMES), description=" | ".join(FILE_OUTCOMES) + ".")
     reason: Series[str] = pa.Field(nullable=True, description="Why the file is not a report of a year.")
-    parser_version: Series[str] = pa.Field(str_length=16, description=(
-        "Hash of what the record depends on besides the file (parser code, text libraries, partition years): "
-        "the next inventory keeps the record of a file whose path, sha256 and parser_version are unchanged."))
+    code_version: Series[str] = pa.Field(str_length=16, description=(
+        "Hash of what the tables depend on besides the files (the code under assets/ and schemas/, the text "
+        "libraries' versions, the partition years): "
+        "the next inventory keeps the record of a file whose path, sha256 and code_version are unchanged."))
 
     class Config:
         unique = ["source_path"]

@@ -8,7 +8,7 @@ twice under different names or encodings is one report).
 ``build_inventory`` parses the files on every core and keeps one small record per file, as Arrow columns,
 never the parsed reports, so its memory grows with the file count by a few hundred bytes per file only.
 Given the previous inventory, it parses only what it has not seen: a file whose path and sha256 are those
-of a record made by the same ``parser_version`` keeps that record (the bytes are still read and hashed).
+of a record made by the same ``code_version`` keeps that record (the bytes are still read and hashed).
 """
 
 import hashlib
@@ -16,7 +16,6 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +29,7 @@ from schemas.tables import RawFileInventory
 from .pool import ordered_map
 from .report import Identity, ParsedReport, identify, parse_report
 from .text import utf16_without_bom
+from .versions import code_version
 
 # Files of these outcomes belong to a year partition: reports, and texts that are no report (recorded in
 # that year's quality_issues). Duplicates are decided later and follow their original's year.
@@ -68,26 +68,7 @@ class InventoryEntry:
                 "report_id": identity.report_id if identity else None,
                 "year": identity.year.year if identity else None,
                 "template": identity.template if identity else None,
-                "outcome": self.outcome, "reason": self.reason, "parser_version": parser_version()}
-
-
-# What a file's record depends on besides its bytes and path: the parser's code (every module of
-# assets/core and schemas: the catalog's labels decide sections, templates and years), the libraries that
-# decode and render text, and the years that have a partition (a report of next year is out of range today).
-_PARSER_SOURCES = (Path(__file__).parent, Path(__file__).parent.parent.parent / "schemas")
-_PARSER_LIBRARIES = ("charset-normalizer", "beautifulsoup4", "lxml")
-
-
-@cache
-def parser_version() -> str:
-    """A hash of all a file's inventory record depends on but its bytes and path: two inventories of the
-    same file with the same version give the same record."""
-    digest = hashlib.sha256()
-    for source in sorted(path for folder in _PARSER_SOURCES for path in folder.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    years = reporting_years()
-    digest.update(repr([version(name) for name in _PARSER_LIBRARIES] + [years.start, years.stop]).encode())
-    return digest.hexdigest()[:16]
+                "outcome": self.outcome, "reason": self.reason, "code_version": code_version()}
 
 
 def discover(root: Path | UPath) -> list[str]:
@@ -206,7 +187,7 @@ def _records_of(task: tuple[Path | UPath, list[str], list[dict | None]]) -> pa.R
 def build_inventory(root: Path | UPath, workers: int = 1, previous: pa.Table | None = None) -> pa.Table:
     """The record of every file under ``root`` (``InventoryEntry.record``, one row each, in path order),
     parsed over ``workers`` processes; later copies of an already seen report are duplicates. A file with
-    a record in ``previous`` (an earlier inventory of ``root``) of the same path, sha256 and parser_version
+    a record in ``previous`` (an earlier inventory of ``root``) of the same path, sha256 and code_version
     keeps it unparsed."""
     root = root.resolve()
     names = discover(root)
@@ -218,7 +199,7 @@ def build_inventory(root: Path | UPath, workers: int = 1, previous: pa.Table | N
 
 def reusable_records(previous: pa.Table | None, names: list[str]) -> Callable[[int, int], list[dict | None]]:
     """A function of ``(start, stop)`` giving, for each of ``names[start:stop]``, its record in ``previous``
-    when that was made by this parser_version (as it was before duplicates were marked), else None."""
+    when that was made by this code_version (as it was before duplicates were marked), else None."""
     previous = _this_version(previous)
     if previous is None:
         return lambda start, stop: [None] * len(names[start:stop])
@@ -242,12 +223,12 @@ def kept_records(inventory: pa.Table, previous: pa.Table | None) -> int:
 
 
 def _this_version(previous: pa.Table | None) -> pa.Table | None:
-    """The records of ``previous`` made by this parser_version, in the inventory's schema; None when there
-    are none (no previous inventory, or one of other columns: a parser_version changes with the schema)."""
+    """The records of ``previous`` made by this code_version, in the inventory's schema; None when there
+    are none (no previous inventory, or one of other columns: a code_version changes with the schema)."""
     schema = inventory_schema()
     if previous is None or not set(schema.names) <= set(previous.column_names):
         return None
-    previous = previous.filter(pc.equal(previous["parser_version"], parser_version()))
+    previous = previous.filter(pc.equal(previous["code_version"], code_version()))
     # One chunk: the table came as a chunk per task, and each take() over 3,000 chunks cost ≈ 15 ms
     return previous.select(schema.names).cast(schema).combine_chunks() if previous.num_rows else None
 

@@ -88,7 +88,7 @@ class Entry(NamedTuple):
 @dataclass(frozen=True)
 class YearTask:
     """A batch of one year's inventoried reports under ``root``; ``write_batch`` writes its table of each
-    of ``outputs`` as ``<spool>/<output>/part-<number>.parquet``."""
+    of ``outputs`` as ``<spool>/<output>/part-<number>.parquet``, with ``metadata`` in each part's footer."""
 
     root: Path
     year: int
@@ -96,6 +96,7 @@ class YearTask:
     spool: Path | None = None
     number: int = 0
     outputs: tuple[str, ...] = tuple(MODELS)
+    metadata: dict[bytes, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -198,7 +199,7 @@ def write_batch(task: YearTask) -> BatchResult:
         return result
     watch = Stopwatch(result.seconds)
     for output in task.outputs:
-        write_part(task.spool / output, task.number, result.tables[output], arrow_schema(output))
+        write_part(task.spool / output, task.number, result.tables[output], arrow_schema(output), task.metadata)
     watch.lap("write")
     result.tables = {"agencies": result.tables["dim_reports"].select(AGENCY_FIELDS)}
     return result
@@ -261,7 +262,7 @@ def counts_of(output: str, frame: pd.DataFrame) -> Counter:
 
 
 def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int, spool: Path,
-               outputs: tuple[str, ...]) -> Iterator[YearTask]:
+               outputs: tuple[str, ...], metadata: dict[bytes, bytes]) -> Iterator[YearTask]:
     """The year's inventoried reports (``reports``: rows of the inventory) in batches numbered from 0: at
     least four per worker (so that every core works to the end) unless that makes batches smaller than
     ``MIN_BATCH``, at most ``MAX_BATCH`` reports each (big enough that validation costs little per report).
@@ -271,5 +272,5 @@ def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int, spool
     for number, start in enumerate(range(0, len(reports), size)):
         batch = reports.iloc[start:start + size][list(Entry._fields)]
         yield YearTask(root, year, [Entry(*row) for row in batch.itertuples(index=False, name=None)], spool,
-                       number, outputs)
+                       number, outputs, metadata)
 

@@ -60,13 +60,13 @@ def test_a_duplicate_whose_original_was_removed_becomes_the_report(raw, parsed):
     assert second.equals(build_inventory(raw))
 
 
-def test_records_of_another_parser_version_are_parsed_again(raw, parsed, monkeypatch):
+def test_records_of_another_code_version_are_parsed_again(raw, parsed, monkeypatch):
     first = build_inventory(raw)
-    monkeypatch.setattr(ingest, "parser_version", lambda: "0" * 16)
+    monkeypatch.setattr(ingest, "code_version", lambda: "0" * 16)
     parsed.clear()
     second = build_inventory(raw, previous=first)
     assert len(parsed) == len(second) == len(first)
-    assert set(second["parser_version"].to_pylist()) == {"0" * 16}
+    assert set(second["code_version"].to_pylist()) == {"0" * 16}
 
 
 def test_inventory_asset_keeps_the_records_of_unchanged_files(raw, tmp_path):

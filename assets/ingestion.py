@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 
 from schemas.tables import RawFileInventory
 
-from .core.ingest import build_inventory, kept_records
+from .core.ingest import build_inventory, current_records, kept_records
 from .core.memory import release_unused_memory
 from .core.pool import default_workers
 from .core.versions import code_version
@@ -25,10 +25,10 @@ def raw_file_inventory(context: dg.AssetExecutionContext, raw_dir: RawDirectory,
     year and outcome (report, duplicate, not_a_report, unreadable, no_year) with its reason.
     Nothing is skipped in silence. Files are parsed on every core; only these records are kept. A file
     already in the previous inventory with the same sha256 and code_version keeps its record unparsed."""
-    previous = _previous_inventory(context, warehouse)
-    inventory = build_inventory(raw_dir.root(), default_workers(), previous)
-    kept = kept_records(inventory, previous)
-    del previous
+    known = current_records(_previous_inventory(context, warehouse))
+    inventory = build_inventory(raw_dir.root(), default_workers(), known)
+    kept = kept_records(inventory, known)
+    del known
     frame = validated(RawFileInventory, inventory.to_pandas())
     del inventory
     release_unused_memory()  # what reading 200,000 files left free in this process

@@ -184,53 +184,51 @@ def _records_of(task: tuple[Path | UPath, list[str], list[dict | None]]) -> pa.R
     return pa.RecordBatch.from_pylist(inventory_records(*task), schema=inventory_schema())
 
 
-def build_inventory(root: Path | UPath, workers: int = 1, previous: pa.Table | None = None) -> pa.Table:
+def build_inventory(root: Path | UPath, workers: int = 1, known: pa.Table | None = None) -> pa.Table:
     """The record of every file under ``root`` (``InventoryEntry.record``, one row each, in path order),
     parsed over ``workers`` processes; later copies of an already seen report are duplicates. A file with
-    a record in ``previous`` (an earlier inventory of ``root``) of the same path, sha256 and code_version
-    keeps it unparsed."""
+    a record in ``known`` (``current_records`` of an earlier inventory of ``root``) of the same path and
+    sha256 keeps it unparsed."""
     root = root.resolve()
     names = discover(root)
-    known = reusable_records(previous, names)
-    tasks = ((root, names[start:start + CHUNK], known(start, start + CHUNK)) for start in range(0, len(names), CHUNK))
+    records = known_records(known, names)
+    tasks = ((root, names[start:start + CHUNK], records(start, start + CHUNK)) for start in range(0, len(names), CHUNK))
     return mark_duplicates(pa.Table.from_batches(list(ordered_map(_records_of, tasks, workers)),
                                                  schema=inventory_schema()))
 
 
-def reusable_records(previous: pa.Table | None, names: list[str]) -> Callable[[int, int], list[dict | None]]:
-    """A function of ``(start, stop)`` giving, for each of ``names[start:stop]``, its record in ``previous``
-    when that was made by this code_version (as it was before duplicates were marked), else None."""
-    previous = _this_version(previous)
-    if previous is None:
-        return lambda start, stop: [None] * len(names[start:stop])
-    positions = pc.index_in(pa.array(names, pa.large_string()), value_set=previous["source_path"])
-
-    def known(start: int, stop: int) -> list[dict | None]:
-        chunk = positions[start:stop].to_pylist()
-        found = iter(previous.take([p for p in chunk if p is not None]).to_pylist())
-        return [None if position is None else _undecided(next(found)) for position in chunk]
-
-    return known
-
-
-def kept_records(inventory: pa.Table, previous: pa.Table | None) -> int:
-    """How many records of ``inventory`` were kept from ``previous`` rather than parsed again."""
-    previous = _this_version(previous)
-    if previous is None:
-        return 0
-    keys = ["source_path", "sha256"]
-    return inventory.select(keys).join(previous.select(keys), keys, join_type="inner").num_rows
-
-
-def _this_version(previous: pa.Table | None) -> pa.Table | None:
-    """The records of ``previous`` made by this code_version, in the inventory's schema; None when there
-    are none (no previous inventory, or one of other columns: a code_version changes with the schema)."""
+def current_records(previous: pa.Table | None) -> pa.Table | None:
+    """The records of an earlier inventory made by this code_version, in the inventory's schema; None when
+    there are none (no earlier inventory, or one of other columns: a code_version changes with the schema)."""
     schema = inventory_schema()
     if previous is None or not set(schema.names) <= set(previous.column_names):
         return None
     previous = previous.filter(pc.equal(previous["code_version"], code_version()))
     # One chunk: the table came as a chunk per task, and each take() over 3,000 chunks cost ≈ 15 ms
     return previous.select(schema.names).cast(schema).combine_chunks() if previous.num_rows else None
+
+
+def known_records(known: pa.Table | None, names: list[str]) -> Callable[[int, int], list[dict | None]]:
+    """A function of ``(start, stop)`` giving, for each of ``names[start:stop]``, its record in ``known``
+    (as it was before duplicates were marked), else None."""
+    if known is None:
+        return lambda start, stop: [None] * len(names[start:stop])
+    positions = pc.index_in(pa.array(names, pa.large_string()), value_set=known["source_path"])
+
+    def records(start: int, stop: int) -> list[dict | None]:
+        chunk = positions[start:stop].to_pylist()
+        found = iter(known.take([p for p in chunk if p is not None]).to_pylist())
+        return [None if position is None else _undecided(next(found)) for position in chunk]
+
+    return records
+
+
+def kept_records(inventory: pa.Table, known: pa.Table | None) -> int:
+    """How many records of ``inventory`` were kept from ``known`` rather than parsed again."""
+    if known is None:
+        return 0
+    keys = ["source_path", "sha256"]
+    return inventory.select(keys).join(known.select(keys), keys, join_type="inner").num_rows
 
 
 def _undecided(record: dict) -> dict:

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import assets.core.ingest as ingest
-from assets.core.ingest import build_inventory
+from assets.core.ingest import build_inventory, current_records
 from orchestration.definitions import ASSETS, build_resources
 from tests.conftest import SAMPLE_DIR
 
@@ -40,7 +40,7 @@ def test_second_inventory_parses_only_new_and_changed_files(raw, parsed):
     (raw / "2021").mkdir()
     shutil.copy(SAMPLE_DIR / changed, raw / "2021" / "copy.txt")  # the old bytes under a new name
     parsed.clear()
-    second = build_inventory(raw, previous=first)
+    second = build_inventory(raw, known=current_records(first))
     assert sorted(parsed) == sorted([changed, "2021/copy.txt"])
     parsed.clear()
     assert second.equals(build_inventory(raw)) and len(parsed) == len(second)
@@ -53,7 +53,7 @@ def test_a_duplicate_whose_original_was_removed_becomes_the_report(raw, parsed):
     assert first.to_pandas().set_index("source_path").loc["zz_copy.txt", "outcome"] == "duplicate"
     (raw / original).unlink()
     parsed.clear()
-    second = build_inventory(raw, previous=first)
+    second = build_inventory(raw, known=current_records(first))
     assert parsed == []
     records = {r["source_path"]: (r["outcome"], r["reason"]) for r in second.to_pylist()}
     assert records["zz_copy.txt"] == ("report", None)
@@ -64,7 +64,7 @@ def test_records_of_another_code_version_are_parsed_again(raw, parsed, monkeypat
     first = build_inventory(raw)
     monkeypatch.setattr(ingest, "code_version", lambda: "0" * 16)
     parsed.clear()
-    second = build_inventory(raw, previous=first)
+    second = build_inventory(raw, known=current_records(first))
     assert len(parsed) == len(second) == len(first)
     assert set(second["code_version"].to_pylist()) == {"0" * 16}
 

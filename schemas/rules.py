@@ -22,6 +22,8 @@ RULES = {
     "not_a_report": "The file is not an annual report (no report title and no template table).",
     "unreadable": "The file could not be read as text (binary, PDF, DOCX, empty).",
     "low_confidence_encoding": "The encoding detector was not confident; characters may be wrong.",
+    "traditional_characters": "The report is written in Traditional characters; it was read converted to "
+                              "Simplified (OpenCC t2s), so its lines and raw cells are the converted text.",
     "agency_unknown": "No issuing body was found in the title, page header or first sentence.",
     "region_ambiguous": "The agency's place name fits several divisions (郊区, 新华区 …) and the text names none of "
                         "their parents; county and division_code are left null, the candidates are listed.",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 # The pure stages every report goes through (decoding to facts, checks and the rows of each table).
 COMPILED = tuple(f"assets.core.{name}" for name in (
-    "text", "values", "reading", "sections", "tables", "quality", "narrative", "metadata", "agency",
+    "text", "values", "grid", "reading", "sections", "tables", "quality", "narrative", "metadata", "agency",
     "region", "report", "issues", "frames")) + ("schemas.catalog",)
 
 

@@ -11,7 +11,7 @@ Does not belong here: refusing non-text files (ingest.py) or anything about sect
 from dataclasses import dataclass
 
 from .html import declared_charset, is_html, render_page
-from .text import decode, decode_again, normalize_line, normalize_text
+from .text import decode, decode_again, is_traditional, normalize_line, normalize_text, strip_markup, to_simplified
 
 SOURCE_FORMATS = ("text", "html")
 
@@ -25,6 +25,7 @@ class ReadText:
     source_format: str
     confident: bool
     file_lines: list[int] | None = None  # HTML: the file line each rendered line starts on
+    traditional: bool = False  # written in Traditional characters: the lines are converted to Simplified
 
 
 def read_lines(source_path: str, data: bytes, earlier: tuple[str, bool, str] | None = None) -> ReadText:
@@ -34,13 +35,26 @@ def read_lines(source_path: str, data: bytes, earlier: tuple[str, bool, str] | N
     first decode is not recorded, so a page is read as at first)."""
     again = decode_again(data, earlier[0], earlier[1]) if earlier is not None and earlier[2] == "text" else None
     if again is not None:
-        return ReadText(normalize_text(again.text), again.encoding, "text", again.confident)
+        return _simplified(ReadText(_text_lines(again.text), again.encoding, "text", again.confident))
     decoded = decode(data)
     if not is_html(source_path, decoded.text):
-        return ReadText(normalize_text(decoded.text), decoded.encoding, "text", decoded.confident)
+        return _simplified(ReadText(_text_lines(decoded.text), decoded.encoding, "text", decoded.confident))
     declared = declared_charset(data)
     if declared is not None:
         decoded = decode(data, declared)
     page = render_page(decoded.text)
-    return ReadText([normalize_line(line) for line in page.lines], decoded.encoding, "html", decoded.confident,
-                    page.source_lines)
+    return _simplified(ReadText([normalize_line(line) for line in page.lines], decoded.encoding, "html",
+                                decoded.confident, page.source_lines))
+
+
+def _text_lines(text: str) -> list[str]:
+    """A text file's normalized lines, Markdown's heading, quote and bold marks removed."""
+    return strip_markup(normalize_text(text))
+
+
+def _simplified(read: ReadText) -> ReadText:
+    """The read with its lines in Simplified characters when the text is Traditional."""
+    if not is_traditional("\n".join(read.lines[:200])):
+        return read
+    return ReadText(to_simplified(read.lines), read.encoding, read.source_format, read.confident, read.file_lines,
+                    True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from schemas.catalog import FACT_TABLES, MEASURES
 
 from .agency import Agency, identify_agency
+from .grid import text_grid
 from .issues import Issue
 from .metadata import YearDecision, decide_year, find_publish_date, find_title, most_common
 from .narrative import NarrativeFact, extract_narrative
@@ -26,7 +27,6 @@ from .tables import (
     read_active_disclosure,
     read_applications,
     read_review_litigation,
-    tokenize,
 )
 
 READERS = {
@@ -98,7 +98,8 @@ def parse_report(source: str, data: bytes) -> ParsedReport:
     read = read_lines(source, data)
     sections = find_sections(read.lines)
     return assemble(source, read.lines, sections, read_tables(read.lines, sections), read.encoding,
-                    source_format=read.source_format, encoding_confident=read.confident, file_lines=read.file_lines)
+                    source_format=read.source_format, encoding_confident=read.confident, file_lines=read.file_lines,
+                    traditional=read.traditional)
 
 
 def identify(source: str, data: bytes) -> Identity:
@@ -135,7 +136,7 @@ def template_and_year(lines: list[str], rows: list[FoundRow]) -> tuple[str, Year
 
 def assemble(source: str, lines: list[str], sections: list[Section], rows: list[FoundRow], encoding: str,
              source_format: str = "text", encoding_confident: bool = True,
-             file_lines: list[int] | None = None) -> ParsedReport:
+             file_lines: list[int] | None = None, traditional: bool = False) -> ParsedReport:
     """The last stage: template, year, placed cells, arithmetic checks and issues of one report."""
     template, year = template_and_year(lines, rows)
     facts, issues = _place(rows)
@@ -149,7 +150,8 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
         lines=lines, title=title[1] if title else None, agency=agency,
         publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
         rows=rows, facts=facts, narrative=narrative, checks=checks, file_lines=file_lines,
-        issues=[*_report_issues(encoding_confident, template, year), *agency_issues, *issues, *rule_issues],
+        issues=[*_report_issues(encoding_confident, template, year, traditional), *agency_issues, *issues,
+                *rule_issues],
     )
 
 
@@ -159,7 +161,7 @@ def read_tables(lines: list[str], sections: list[Section]) -> list[FoundRow]:
     for section in sections:
         reader = READERS.get(section.kind)
         if reader is not None:
-            rows.extend(reader(tokenize(lines, section.start_line + 1, section.end_line)))
+            rows.extend(reader(text_grid(lines, section.start_line + 1, section.end_line)))
     return rows
 
 
@@ -233,8 +235,11 @@ def _repeated_row(kept: FoundRow, again: FoundRow) -> Issue:
                  found=" ".join(again_values) or None)
 
 
-def _report_issues(confident: bool, template: str, year: YearDecision) -> list[Issue]:
+def _report_issues(confident: bool, template: str, year: YearDecision, traditional: bool) -> list[Issue]:
     issues = []
+    if traditional:
+        issues.append(Issue("traditional_characters", "info", "written in Traditional characters: read as "
+                            "converted to Simplified (OpenCC t2s); the lines and raw cells are the converted text"))
     if not confident:
         issues.append(Issue("low_confidence_encoding", "warning", "encoding detection was not confident"))
     if template == "unknown":

@@ -1,8 +1,7 @@
-"""The table reader: section lines → cell tokens → rows as found → placed fact cells.
+"""The table reader: the cell grid → rows as found → placed fact cells.
 
-Belongs here: the one reader for 表二, 表三 and 表四 in every layout. Layouts differ only in how a
-line splits into cells (``tokenize``): one cell per line, tab-prefixed cells, markdown pipes, or a
-whole row on one line separated by spaces. Everything after that is driven by the template catalog.
+Belongs here: the one reader for 表二, 表三 and 表四 in every layout. Layouts differ only in how the
+front ends (grid.py, html.py) turn a file into cells; everything here is driven by the template catalog.
 
 The placement rule is the product's promise: a row's values are placed only when their count equals
 the template's column count (trailing padding blanks aside). Otherwise every cell of the row is
@@ -29,9 +28,10 @@ from schemas.catalog import (
     match_code,
 )
 
+from .grid import Cell
 from .issues import Issue
 from .text import compact
-from .values import is_value_text, parse_cell
+from .values import parse_cell
 
 _BLOCK = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
 _UNIT_IN_HEADER = re.compile(r"\((?:单位:)?(万元|元)\)")
@@ -39,20 +39,10 @@ _HEADER_UNITS = {"万元": "wan_yuan", "元": "yuan"}
 _MAX_LABEL = 60
 _MAX_ITEM_LABEL = 16
 _MAX_HEADER = 40  # a 表四 header line of PDF text holds several header words
-_SPACE_RUN = re.compile(r"\s+")
 # Labels repeat across reports (the template's wording), so each dimension's matches are remembered.
 _application_row = lru_cache(maxsize=4096)(partial(match_code, APPLICATION_ROWS))
 _item = lru_cache(maxsize=4096)(partial(match_code, ITEMS))
 _ENUMERATED = re.compile(r"^(?:\d{1,2}[.、]|\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)")
-
-
-class Token(NamedTuple):
-    """One cell as found: its stripped text, 1-based line, and whether the text reads as a value
-    (number, blank, none word or dash), decided once. A tuple: ≈ 600 are made per report."""
-
-    text: str
-    line: int
-    is_value: bool
 
 
 @dataclass(init=False)  # an explicit __init__ is compiled by mypyc, a generated one is not: ≈ 30 per report
@@ -63,12 +53,12 @@ class FoundRow:
     row: str
     label: str
     line: int
-    values: list[Token]
+    values: list[Cell]
     columns: tuple[str, ...] | None
     units: dict[str, str]
     label_in_doubt: bool
 
-    def __init__(self, table: str, row: str, label: str, line: int, values: list[Token] | None = None,
+    def __init__(self, table: str, row: str, label: str, line: int, values: list[Cell] | None = None,
                  columns: tuple[str, ...] | None = None, units: dict[str, str] | None = None,
                  label_in_doubt: bool = False) -> None:
         self.table, self.row, self.label, self.line = table, row, label, line
@@ -91,92 +81,26 @@ class Fact(NamedTuple):
     unit: str | None = None
 
 
-# ``Token(...)`` and ``Fact(...)`` run the NamedTuple's Python-level ``__new__``; the tuple's own constructor
+# ``Fact(...)`` runs the NamedTuple's Python-level ``__new__``; the tuple's own constructor
 # makes the same object in half the time (≈ 800 per report).
 _new_tuple = tuple.__new__
 
 
-# ------------------------------------------------------------------------------------ tokenize
-
-def tokenize(lines: list[str], start: int, end: int) -> list[Token]:
-    """Cell tokens of lines ``start..end`` (1-based, inclusive), in reading order."""
-    tokens: list[Token] = []
-    append = tokens.append
-    for number in range(start, end + 1):
-        for text, is_value in _line_tokens(lines[number - 1]):
-            append(_new_tuple(Token, (text, number, is_value)))
-    return tokens
-
-
-@lru_cache(maxsize=1 << 15)  # label lines are the template's wording: the same in most reports
-def _line_tokens(line: str) -> tuple[tuple[str, bool], ...]:
-    return tuple((text, is_value_text(text)) for text in _line_cells(line))
-
-
-def _line_cells(line: str) -> list[str]:
-    stripped = line.strip(" ")
-    if stripped.startswith("|"):
-        return _pipe_cells(stripped)
-    if "\t" in line:
-        return _tab_cells(line)
-    text = line.strip()
-    if not text:
-        return []
-    return _space_cells(text)
-
-
-def _pipe_cells(line: str) -> list[str]:
-    """Markdown pipe row. Header rows (no value cell) lose their empty merge cells; value rows keep
-    trailing empty cells, which placement trims only beyond the template's column count."""
-    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-    if all(set(c) <= set("-: ") for c in cells):
-        return []
-    if not any(c and parse_cell(c).status != "unparseable" for c in cells):
-        return [c for c in cells if c]
-    return cells
-
-
-def _tab_cells(line: str) -> list[str]:
-    """Tab-separated cells; a lone tab (or tab + spaces) is one blank cell."""
-    parts = line.split("\t")
-    if not parts[0].strip():
-        parts = parts[1:]
-    cells = [p.strip() for p in parts]
-    if len(cells) > 1:
-        while len(cells) > 1 and not cells[-1]:
-            cells.pop()
-    return cells
-
-
-def _space_cells(text: str) -> list[str]:
-    """A row on one line: a label followed by values separated by spaces, or values alone."""
-    parts = _SPACE_RUN.split(text)
-    if len(parts) == 1:
-        return parts
-    tail = len(parts)
-    while tail > 0 and parse_cell(parts[tail - 1]).status != "unparseable":
-        tail -= 1
-    if tail == len(parts):
-        return [text]
-    label = " ".join(parts[:tail])
-    return ([label] if label else []) + parts[tail:]
-
-
 # ------------------------------------------------------------------------------------ read rows
 
-def read_applications(tokens: list[Token]) -> list[FoundRow]:
+def read_applications(cells: list[Cell]) -> list[FoundRow]:
     """表三: a row starts at a label the catalog knows and takes the value cells that follow."""
     rows: list[FoundRow] = []
-    orphans: list[Token] = []
+    orphans: list[Cell] = []
     current: FoundRow | None = None
-    for token in tokens:
-        if token.is_value:
-            _take(current, token, orphans)
+    for cell in cells:
+        if cell.is_value:
+            _take(current, cell, orphans)
             continue
-        label = compact(token.text)
+        label = compact(cell.text)
         code = _application_row(label) if len(label) <= _MAX_LABEL else None
         if code is not None:
-            current = FoundRow("applications", code, token.text, token.line, columns=tuple(codes(APPLICANTS)),
+            current = FoundRow("applications", code, cell.text, cell.line, columns=tuple(codes(APPLICANTS)),
                                label_in_doubt=_last_is_empty(rows))
             rows.append(current)
         elif current is not None and _filled(current):
@@ -184,78 +108,78 @@ def read_applications(tokens: list[Token]) -> list[FoundRow]:
         elif current is not None and not current.values and _ENUMERATED.match(label):
             current.label_in_doubt = True  # another row's label we could not read sits in between
     rows = [r for r in rows if r.values or r.row != "other_handling"]
-    return _settle("applications", rows, orphans, tokens)
+    return _settle("applications", rows, orphans, cells)
 
 
-def _take(row: FoundRow | None, token: Token, orphans: list[Token]) -> None:
+def _take(row: FoundRow | None, cell: Cell, orphans: list[Cell]) -> None:
     """Give a value cell to the open row; a value with no row to take it is detached."""
     if row is not None and not _filled(row):
-        row.values.append(token)
-    elif token.text:
-        orphans.append(token)
+        row.values.append(cell)
+    elif cell.text:
+        orphans.append(cell)
 
 
 def _last_is_empty(rows: list[FoundRow]) -> bool:
     return bool(rows) and not rows[-1].values and rows[-1].row != "other_handling"
 
 
-def _settle(table: str, rows: list[FoundRow], orphans: list[Token], tokens: list[Token]) -> list[FoundRow]:
+def _settle(table: str, rows: list[FoundRow], orphans: list[Cell], cells: list[Cell]) -> list[FoundRow]:
     """Detach the values of rows whose layout contradicts them; detached values form one extra row."""
-    filled_per_line: dict[int, int] = {}  # a dict, not a Counter: its constructor runs interpreted
-    for token in tokens:
-        if token.text and token.is_value:
-            filled_per_line[token.line] = filled_per_line.get(token.line, 0) + 1
-    prose_lines = {t.line for t in tokens if not t.is_value}
-    detached = [t for t in orphans if t.line not in prose_lines]  # numbers inside prose are not cells
+    filled_per_run: dict[int, int] = {}  # a dict, not a Counter: its constructor runs interpreted
+    for cell in cells:
+        if cell.text and cell.is_value:
+            filled_per_run[cell.run] = filled_per_run.get(cell.run, 0) + 1
+    prose_lines = {c.line for c in cells if not c.is_value}
+    detached = [c for c in orphans if c.line not in prose_lines]  # numbers inside prose are not cells
     for row in rows:
-        if row.values and _layout_contradicts(row, filled_per_line):
-            detached.extend(t for t in row.values if t.text)
+        if row.values and _layout_contradicts(row, filled_per_run):
+            detached.extend(c for c in row.values if c.text)
             row.values = []
     if detached:
-        detached.sort(key=lambda t: t.line)
+        detached.sort(key=lambda c: c.line)
         rows.append(FoundRow(table, DETACHED, "", detached[0].line, values=detached))
     return rows
 
 
-def _layout_contradicts(row: FoundRow, filled_per_line: dict[int, int]) -> bool:
-    """Values on other lines than the label are uncertain when the layout says rows are lines.
+def _layout_contradicts(row: FoundRow, filled_per_run: dict[int, int]) -> bool:
+    """Values away from their label are uncertain when the layout says rows are runs of cells on a line.
 
-    Contradictions: the values straddle several lines of which one holds several cells; the row
-    takes part of a multi-cell line; or the label is in doubt (it follows a row label left empty, or an
+    Contradictions: the values straddle several runs of which one holds several cells; the row takes
+    part of a multi-cell run; or the label is in doubt (it follows a row label left empty, or an
     unreadable enumerated label stands between it and its values, as when PDF-to-Markdown conversions
-    stack labels above detached value rows) and its values come as multi-cell lines not on its line.
+    stack labels above detached value rows) and its values come as multi-cell runs not on its line.
     With one cell per line, reading order is trusted (a row left empty is a row whose blanks were
     dropped) as long as the cells come at an even pace: a cell line lost from the middle of a row makes
     it take the next row's padding, which shows as an uneven gap.
     """
-    first = row.values[0].line
-    if all(t.line == first for t in row.values):  # the common case: what the rules reduce to, only faster
-        return _one_line_contradicts(row, first, filled_per_line)
-    return _cells_contradict(row, filled_per_line)
+    first = row.values[0].run
+    if all(c.run == first for c in row.values):  # the common case: what the rules reduce to, only faster
+        return _one_run_contradicts(row, row.values[0].line, first, filled_per_run)
+    return _cells_contradict(row, filled_per_run)
 
 
-def _one_line_contradicts(row: FoundRow, line: int, filled_per_line: dict[int, int]) -> bool:
-    """``_cells_contradict`` for a row whose values are all on ``line``: no uneven gaps, no straddling;
-    the row takes part of the line, or its label is in doubt and stands apart from a multi-cell line."""
-    filled = sum(1 for t in row.values if t.text)
-    return filled > 0 and ((row.label_in_doubt and line != row.line and filled_per_line.get(line, 0) > 1)
-                           or filled < filled_per_line.get(line, 0))
+def _one_run_contradicts(row: FoundRow, line: int, run: int, filled_per_run: dict[int, int]) -> bool:
+    """``_cells_contradict`` for a row whose values are one run: no uneven gaps, no straddling; the row
+    takes part of the run, or its label is in doubt and stands apart from a multi-cell run."""
+    filled = sum(1 for c in row.values if c.text)
+    in_run = filled_per_run.get(run, 0)
+    return filled > 0 and ((row.label_in_doubt and line != row.line and in_run > 1) or filled < in_run)
 
 
-def _cells_contradict(row: FoundRow, filled_per_line: dict[int, int]) -> bool:
-    per_line: dict[int, int] = {}  # a dict, not a Counter: ≈ 15 rows per report, each a few cells
-    for token in row.values:
-        if token.text:
-            per_line[token.line] = per_line.get(token.line, 0) + 1
-    inline = row.line in per_line
+def _cells_contradict(row: FoundRow, filled_per_run: dict[int, int]) -> bool:
+    per_run: dict[int, int] = {}  # a dict, not a Counter: ≈ 15 rows per report, each a few cells
+    for cell in row.values:
+        if cell.text:
+            per_run[cell.run] = per_run.get(cell.run, 0) + 1
+    inline = any(c.line == row.line for c in row.values if c.text)
     if _uneven_cell_lines(row):
         return True
-    rows_are_lines = any(filled_per_line.get(line, 0) > 1 for line in per_line)
-    if row.label_in_doubt and not inline and rows_are_lines:
+    rows_are_runs = any(filled_per_run.get(run, 0) > 1 for run in per_run)
+    if row.label_in_doubt and not inline and rows_are_runs:
         return True
-    if len({t.line for t in row.values}) > 1 and any(n > 1 for n in per_line.values()):
+    if len({c.run for c in row.values}) > 1 and any(n > 1 for n in per_run.values()):
         return True
-    return any(n < filled_per_line.get(line, 0) for line, n in per_line.items() if filled_per_line.get(line, 0) > 1)
+    return any(n < filled_per_run.get(run, 0) for run, n in per_run.items() if filled_per_run.get(run, 0) > 1)
 
 
 def _uneven_cell_lines(row: FoundRow) -> bool:
@@ -266,60 +190,60 @@ def _uneven_cell_lines(row: FoundRow) -> bool:
     return len({b - a for a, b in zip(lines, lines[1:], strict=False)}) > 1
 
 
-def read_review_litigation(tokens: list[Token]) -> list[FoundRow]:
+def read_review_litigation(cells: list[Cell]) -> list[FoundRow]:
     """表四: one row of 15 cells, after the last header word (行政复议 … 总计). A table printed twice
     gives one row per copy, so placement keeps the first and says whether the copies agree."""
     columns = tuple(f"{p}/{o}" for p in codes(PROCEEDINGS) for o in codes(OUTCOMES))
-    rows = [_review_row(copy, columns) for copy in _review_copies(tokens, len(columns))]
+    rows = [_review_row(copy, columns) for copy in _review_copies(cells, len(columns))]
     found = [row for row in rows if row is not None and row.values]
     return found or [row for row in rows[:1] if row is not None]
 
 
-def _is_review_header(token: Token) -> bool:
-    label = compact(token.text)
-    return not token.is_value and len(label) <= _MAX_HEADER and any(k in label for k in REVIEW_HEADER_KEYS)
+def _is_review_header(cell: Cell) -> bool:
+    label = compact(cell.text)
+    return not cell.is_value and len(label) <= _MAX_HEADER and any(k in label for k in REVIEW_HEADER_KEYS)
 
 
-def _review_copies(tokens: list[Token], width: int) -> list[list[Token]]:
-    """The tokens split where a header word follows a full row of values: one list per copy of the table."""
+def _review_copies(cells: list[Cell], width: int) -> list[list[Cell]]:
+    """The cells split where a header word follows a full row of values: one list per copy of the table."""
     copies, start, values = [], 0, 0
-    for index, token in enumerate(tokens):
-        if _is_review_header(token):
+    for index, cell in enumerate(cells):
+        if _is_review_header(cell):
             if values >= width:
-                copies.append(tokens[start:index])
+                copies.append(cells[start:index])
                 start = index
             values = 0
-        elif token.is_value:
+        elif cell.is_value:
             values += 1
-    return [*copies, tokens[start:]]
+    return [*copies, cells[start:]]
 
 
-def _review_row(tokens: list[Token], columns: tuple[str, ...]) -> FoundRow | None:
-    last_header = max((i for i, token in enumerate(tokens) if _is_review_header(token)), default=-1)
+def _review_row(cells: list[Cell], columns: tuple[str, ...]) -> FoundRow | None:
+    last_header = max((i for i, cell in enumerate(cells) if _is_review_header(cell)), default=-1)
     if last_header < 0:
         return None
-    row = FoundRow("review_litigation", "*", tokens[last_header].text, tokens[last_header].line, columns=columns)
-    for token in tokens[last_header + 1:]:
-        if not token.is_value:
+    row = FoundRow("review_litigation", "*", cells[last_header].text, cells[last_header].line, columns=columns)
+    for cell in cells[last_header + 1:]:
+        if not cell.is_value:
             if _filled(row):
                 break
             continue
-        row.values.append(token)
+        row.values.append(cell)
     return row
 
 
-def read_active_disclosure(tokens: list[Token]) -> list[FoundRow]:
+def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
     """表二: blocks 第二十条第(N)项, header cells that name the measures, then item rows."""
-    table_generation = _generation(" ".join(t.text for t in tokens if not t.is_value))
+    table_generation = _generation(" ".join(t.text for t in cells if not t.is_value))
     rows: list[FoundRow] = []
     header: list[str] = []
     current: FoundRow | None = None
-    orphans: list[Token] = []
-    for token in tokens:
-        if token.is_value:
-            _take(current, token, orphans)
+    orphans: list[Cell] = []
+    for cell in cells:
+        if cell.is_value:
+            _take(current, cell, orphans)
             continue
-        label = compact(token.text)
+        label = compact(cell.text)
         if _BLOCK.search(label):
             header, current = [], None
             continue
@@ -332,10 +256,10 @@ def read_active_disclosure(tokens: list[Token]) -> list[FoundRow]:
         header_text = "".join(header)
         generation = _generation(header_text) or table_generation
         measures = BLOCK_OF_ITEM[item].measures.get(generation) if generation else None
-        current = FoundRow("active_disclosure", item, token.text, token.line, columns=measures,
+        current = FoundRow("active_disclosure", item, cell.text, cell.line, columns=measures,
                            units=_header_units(header_text, measures), label_in_doubt=_last_is_empty(rows))
         rows.append(current)
-    return _settle("active_disclosure", rows, orphans, tokens)
+    return _settle("active_disclosure", rows, orphans, cells)
 
 
 def _filled(row: FoundRow) -> bool:
@@ -384,16 +308,16 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
             for key in _cell_keys(row.table, row.row, columns)], [issue]
 
 
-def _facts(row: FoundRow, columns: tuple[str, ...], values: list[Token]) -> list[Fact]:
+def _facts(row: FoundRow, columns: tuple[str, ...], values: list[Cell]) -> list[Fact]:
     """One fact per column of the row, from the value cell in its place (a unit written in the cell wins
     over the header's)."""
     units = row.units
     facts = []
-    for (table, row_code, column_code), column, token in zip(_cell_keys(row.table, row.row, columns), columns,
-                                                              values, strict=True):
-        cell = parse_cell(token.text)
-        facts.append(_new_tuple(Fact, (table, row_code, column_code, cell.value, cell.status, token.text, token.line,
-                                       cell.unit or units.get(column))))
+    for (table, row_code, column_code), column, cell in zip(_cell_keys(row.table, row.row, columns), columns,
+                                                             values, strict=True):
+        value = parse_cell(cell.text)
+        facts.append(_new_tuple(Fact, (table, row_code, column_code, value.value, value.status, cell.text, cell.line,
+                                       value.unit or units.get(column))))
     return facts
 
 

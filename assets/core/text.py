@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import charset_normalizer
+import opencc
 
 # Full-width ASCII variants (！ to ～) map to ASCII; odd spaces to a plain space; zero-width characters
 # disappear. Ideographic punctuation such as 、 and “ is kept: the template's labels use it.
@@ -159,6 +160,39 @@ def normalize_text(text: str) -> list[str]:
     if "\r" in text and any(ch in text for ch in _DELETED):  # deleting "\r\u200b\n" would make one break of two
         return [normalize_line(line) for line in split_lines(text)]
     return split_lines(normalize_line(text))  # one call for the whole text: same lines
+
+
+_MARKUP_START = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:#{1,6}[ \t]+|#{1,6}(?=[一二三四五六七八九十(]))")
+_EMPHASIS = re.compile(r"\*\*|__")
+
+
+def strip_markup(lines: list[str]) -> list[str]:
+    """Markdown's heading marks (``#``), quote marks (``>``) and bold (``**``) removed from each line, so a
+    heading reads as its words: ``## **二、主动公开政府信息情况**`` → ``二、主动公开政府信息情况``."""
+    return [_EMPHASIS.sub("", _MARKUP_START.sub("", line)) if ("#" in line or ">" in line or "*" in line
+                                                                or "__" in line) else line
+            for line in lines]
+
+
+# Characters only Traditional Chinese writes, frequent in these reports' template wording (開 for 开, …).
+_TRADITIONAL = re.compile("[開與關數處請況項議訟據規務導發應辦機條計當這們說為對會於"
+                          "實現總結審維糾護權屬國過經區縣鎮鄉]")
+_TRADITIONAL_MIN = 12  # in the first _TRADITIONAL_HEAD characters: a Simplified text has none
+_TRADITIONAL_HEAD = 4000
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
+def is_traditional(text: str) -> bool:
+    """Whether a text is written in Traditional characters (a Simplified report quoting a name in
+    Traditional has a few at most)."""
+    return len(_TRADITIONAL.findall(text, 0, _TRADITIONAL_HEAD)) >= _TRADITIONAL_MIN
+
+
+def to_simplified(lines: list[str]) -> list[str]:
+    """Traditional lines in Simplified characters (OpenCC's t2s), one line for one line, so the catalog's
+    labels match; digits and punctuation are unchanged."""
+    converted = split_lines(_TO_SIMPLIFIED.convert("\n".join(lines)))
+    return converted if len(converted) == len(lines) else [_TO_SIMPLIFIED.convert(line) for line in lines]
 
 
 @lru_cache(maxsize=1 << 14)  # the stages compact each line of a report several times

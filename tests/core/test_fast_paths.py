@@ -7,12 +7,13 @@ from collections import Counter
 
 from assets.core import report as report_module
 from assets.core import tables
+from assets.core.grid import Cell, text_grid
 from assets.core.issues import Issue
 from assets.core.narrative import _ANY, _GATE, _PATTERNS, gate
 from assets.core.reading import read_lines
 from assets.core.report import identify, parse_report
 from assets.core.sections import find_sections
-from assets.core.tables import _application_row, _item, tokenize
+from assets.core.tables import _application_row, _item
 from assets.core.text import _TRANSLATION, compact, normalize_line, normalize_text, split_lines
 from assets.core.values import is_value_text
 from benchmarks.generate_corpus import build_report
@@ -40,8 +41,8 @@ def test_remembered_label_matches_equal_the_catalog_scan():
         assert _item(label) == match_code(ITEMS, label)
 
 
-def test_token_knows_once_whether_it_is_a_value():
-    tokens = tokenize(["行政许可\t3\t无\t-\t\t甲"], 1, 1)
+def test_cell_knows_once_whether_it_is_a_value():
+    tokens = text_grid(["行政许可\t3\t无\t-\t\t甲"], 1, 1)
     assert [(t.text, t.is_value) for t in tokens] == [(t.text, is_value_text(t.text)) for t in tokens]
     assert [t.is_value for t in tokens] == [False, True, True, True, True, False]
 
@@ -120,17 +121,17 @@ def test_identify_reads_only_disclosure_when_it_decides():
     assert shortcuts > 0 and fallbacks > 0
 
 
-def test_one_line_rule_equals_the_general_rule():
-    """Every row the reader settles whose values share one line: the fast rule decides as the general one.
+def test_one_run_rule_equals_the_general_rule():
+    """Every row the reader settles whose values are one run: the fast rule decides as the general one.
     The reader runs interpreted here, so that its call of the rule can be replaced by one that runs both."""
     reader = interpreted(tables)
     decided = Counter()
 
-    def both(row, filled_per_line):
-        lines = {t.line for t in row.values}
-        general = reader._cells_contradict(row, filled_per_line)
-        if len(lines) == 1:
-            assert reader._one_line_contradicts(row, lines.pop(), filled_per_line) == general, row
+    def both(row, filled_per_run):
+        runs = {t.run for t in row.values}
+        general = reader._cells_contradict(row, filled_per_run)
+        if len(runs) == 1:
+            assert reader._one_run_contradicts(row, row.values[0].line, runs.pop(), filled_per_run) == general, row
             decided[general] += 1
         return general
 
@@ -140,19 +141,19 @@ def test_one_line_rule_equals_the_general_rule():
         for section in find_sections(lines):
             read = report_module.READERS.get(section.kind)
             if read is not None:
-                getattr(reader, read.__name__)(reader.tokenize(lines, section.start_line + 1, section.end_line))
+                getattr(reader, read.__name__)(text_grid(lines, section.start_line + 1, section.end_line))
     assert decided[True] >= 2 and decided[False] > 1000, decided
 
 
-def test_one_line_rule_on_made_up_rows():
+def test_one_run_rule_on_made_up_rows():
     def row(label_line, cells, in_doubt=False):
         return tables.FoundRow("applications", "granted", "予以公开", label_line, label_in_doubt=in_doubt,
-                               values=[tables.Token(text, line, True) for text, line in cells])
+                               values=[Cell(text, line, True, line) for text, line in cells])
 
-    filled = Counter({6: 7, 8: 1})
+    filled = Counter({6: 7, 8: 1})  # runs numbered as their lines: one run a line
     cases = [row(5, [("1", 6)] * 7, in_doubt=True), row(5, [("1", 6)] * 7), row(6, [("1", 6)] * 3),
              row(5, [("", 6)] * 7, in_doubt=True), row(8, [("2", 8)]), row(7, [("2", 8)], in_doubt=True)]
-    decisions = [tables._one_line_contradicts(r, r.values[0].line, filled) for r in cases]
+    decisions = [tables._one_run_contradicts(r, r.values[0].line, r.values[0].run, filled) for r in cases]
     assert decisions == [tables._cells_contradict(r, filled) for r in cases]
     assert decisions == [True, False, True, False, False, False]
 

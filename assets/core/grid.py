@@ -1,0 +1,163 @@
+"""The cell grid: what every front end emits and the one table reader reads.
+
+Belongs here: the ``Cell`` (a table cell as found: its text, line, whether it reads as a value, the run of
+value cells it belongs to, and whether its digits ran together) and the plain-text front end, which turns
+lines into cells whatever their layout: one cell per line (bare or ending in `` |``), tab-prefixed cells,
+pipe rows with or without outer pipes (``||`` padding and merge residue dropped), and rows on one line
+separated by spaces, also two rows on one line. A *run* is a maximal sequence of value cells on one line
+with no label between them: the reader reasons about runs, not lines, so two rows on a line stay apart.
+Layout knowledge stops here: nothing after this module knows pipes, tabs or spaces.
+Does not belong here: which row or column a cell is (tables.py).
+"""
+
+import re
+from functools import lru_cache, partial
+from typing import NamedTuple
+
+from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
+
+from .text import compact
+from .values import is_value_text
+
+_SPACE_RUN = re.compile(r"\s+")
+_BLOCK_LABEL = re.compile(r"第二十条第?\(?[一二三四五六七八九十]*\)?项?$")
+_MAX_ROW_LABEL = 60
+_MAX_ITEM_LABEL = 16
+_PADDING: tuple[tuple[str, bool], ...] = ()  # a line of pipes only: merged-cell residue, no cell
+_BARE_PIPE = "|"  # the text of a lone '|' line: an empty cell, or the opener of the row that follows
+
+
+class Cell(NamedTuple):
+    """One cell as found: stripped text, 1-based line, whether the text reads as a value (number, blank,
+    none word or dash), the run of value cells it belongs to (consecutive value cells of one line with no
+    label between), and whether it is a run of digits whose cell boundaries the text lost (crawler text).
+    A tuple: hundreds are made per report."""
+
+    text: str
+    line: int
+    is_value: bool
+    run: int
+    joined: bool = False
+
+
+_new_tuple = tuple.__new__  # the tuple's own constructor: half the cost of the NamedTuple's Python __new__
+
+
+def text_grid(lines: list[str], start: int, end: int) -> list[Cell]:
+    """The cells of lines ``start..end`` (1-based, inclusive), in reading order."""
+    cells: list[Cell] = []
+    append = cells.append
+    run = 0
+    for number in range(start, end + 1):
+        parts = line_parts(lines[number - 1])
+        if len(parts) == 1 and parts[0][0] == _BARE_PIPE:
+            if _opens_row(lines, number, end):
+                continue
+            parts = (("", True),)
+        run += 1
+        for text, is_value in parts:
+            if not is_value:
+                run += 1
+            append(_new_tuple(Cell, (text, number, is_value, run, False)))
+            if not is_value:
+                run += 1
+    return cells
+
+
+def _opens_row(lines: list[str], number: int, end: int) -> bool:
+    """A bare '|' line directly above a label line opens that row (web text that starts each row with one);
+    anywhere else it is an empty cell."""
+    if number >= end:
+        return True
+    following = line_parts(lines[number])
+    return bool(following) and not following[0][1]
+
+
+@lru_cache(maxsize=1 << 15)  # label lines are the template's wording: the same in most reports
+def line_parts(line: str) -> tuple[tuple[str, bool], ...]:
+    """The cells of one line as (text, is_value) pairs."""
+    stripped = line.strip()
+    if "|" in stripped and _is_pipe_row(stripped):
+        return _pipe_parts(stripped)
+    if "\t" in line:
+        return tuple((text, is_value_text(text)) for text in _tab_cells(line))
+    return _space_parts(stripped) if stripped else ()
+
+
+def _is_pipe_row(line: str) -> bool:
+    return line.startswith("|") or line.endswith("|") or " | " in line
+
+
+def _pipe_parts(line: str) -> tuple[tuple[str, bool], ...]:
+    """A pipe row, with or without outer pipes. Header rows (no value cell) lose their empty merge cells;
+    value rows keep inner empty cells and trailing ones, which placement trims beyond the template's
+    column count. A line of pipes only is padding; a lone '|' is one empty cell."""
+    if line == "|":
+        return ((_BARE_PIPE, True),)
+    if not line.strip("|"):
+        return _PADDING
+    body = line[1:] if line.startswith("|") else line
+    body = body[:-1] if body.endswith("|") else body
+    cells = [c.strip() for c in body.split("|")]
+    if all(set(c) <= set("-: ") for c in cells):
+        return _PADDING  # a markdown separator row
+    parts = [(c, is_value_text(c)) for c in cells]
+    if not any(is_value and c for c, is_value in parts):
+        return tuple((c, False) for c in cells if c)
+    while len(parts) > 1 and not parts[-1][0] and not parts[-2][0] and parts[-2][1]:
+        parts.pop()  # '| |' padding after the row's last cell: one trailing empty cell is kept
+    return tuple(parts)
+
+
+def _tab_cells(line: str) -> list[str]:
+    """Tab-separated cells; a lone tab (or tab + spaces) is one blank cell."""
+    parts = line.split("\t")
+    if not parts[0].strip():
+        parts = parts[1:]
+    cells = [p.strip() for p in parts]
+    while len(cells) > 1 and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def _space_parts(text: str) -> tuple[tuple[str, bool], ...]:
+    """A row on one line: a label followed by value cells separated by spaces, values alone, or several
+    rows, each starting at a label the catalog knows. Numbers inside a label that is not followed by one
+    (``共收到 70 件``) stay part of it."""
+    words = _SPACE_RUN.split(text)
+    if len(words) == 1:
+        return ((text, is_value_text(text)),)
+    out: list[tuple[str, bool]] = []
+    label: list[str] = []
+    values: list[str] = []
+    for word in words:
+        if is_value_text(word):
+            values.append(word)
+            continue
+        if values and (not label or _is_row_label(compact(word))):
+            _flush(out, label, values)
+            label, values = [word], []
+        else:
+            label.extend(values)
+            label.append(word)
+            values = []
+    _flush(out, label, values)
+    return tuple(out)
+
+
+def _flush(out: list[tuple[str, bool]], label: list[str], values: list[str]) -> None:
+    if label:
+        out.append((" ".join(label), False))
+    out.extend((value, True) for value in values)
+
+
+_application_row = lru_cache(maxsize=4096)(partial(match_code, APPLICATION_ROWS))
+_item = lru_cache(maxsize=4096)(partial(match_code, ITEMS))
+
+
+def _is_row_label(label: str) -> bool:
+    """Whether a word starts a table row of the catalog (a 表二 item, a 表三 row or a 表二 block)."""
+    if len(label) <= _MAX_ITEM_LABEL and _item(label) is not None:
+        return True
+    return len(label) <= _MAX_ROW_LABEL and (_application_row(label) is not None
+                                              or _BLOCK_LABEL.search(label) is not None)

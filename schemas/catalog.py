@@ -88,6 +88,9 @@ APPLICATION_ROWS: tuple[Code, ...] = (
     Code("handled_total", "(七)总计", ("(七)总计", "七、总计")),
 )
 
+# The header over the five organisation columns (商业企业 … 其他) of 表三.
+APPLICANT_GROUP_LABEL = "法人或其他组织"
+
 # Rows that head a group and carry no values of their own.
 APPLICATION_GROUP_KEYS = ("本年度办理结果", "(三)不予公开", "(四)无法提供", "(五)不予处理")
 

@@ -9,6 +9,8 @@ RULES = {
     "review_total": "Each 表四 proceeding: total = upheld + corrected + other + pending.",
     "missing_cells": "A row's values could not be placed with certainty, or a template row or table is absent;"
                      " the cells are cell_status = missing and the raw values are listed.",
+    "columns_from_headers": "A table's headers print its columns in another order than the template (总计 first, "
+                            "科研机构 before 商业企业); its values were read in the headers' order.",
     "unparseable_cell": "A cell's text is not a number, blank, 无 or dash; kept as unparseable.",
     "narrative_mismatch": "A figure stated in the prose (applications received, reviews, suits) differs from "
                           "the table cells it should equal.",

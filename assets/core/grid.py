@@ -19,7 +19,7 @@ from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
 from .text import compact
 from .values import is_value_text
 
-_SPACE_RUN = re.compile(r"\s+")
+_WORD = re.compile(r"\S+")
 _BLOCK_LABEL = re.compile(r"第二十条第?\(?[一二三四五六七八九十]*\)?项?$")
 _MAX_ROW_LABEL = 60
 _MAX_ITEM_LABEL = 16
@@ -38,6 +38,7 @@ class Cell(NamedTuple):
     is_value: bool
     run: int
     joined: bool = False
+    x: int = -1  # the character column it starts at, in text laid out with spaces (PDF text); else -1
 
 
 _new_tuple = tuple.__new__  # the tuple's own constructor: half the cost of the NamedTuple's Python __new__
@@ -53,12 +54,12 @@ def text_grid(lines: list[str], start: int, end: int) -> list[Cell]:
         if len(parts) == 1 and parts[0][0] == _BARE_PIPE:
             if _opens_row(lines, number, end):
                 continue
-            parts = (("", True),)
+            parts = (("", True, -1),)
         run += 1
-        for text, is_value in parts:
+        for text, is_value, x in parts:
             if not is_value:
                 run += 1
-            append(_new_tuple(Cell, (text, number, is_value, run, False)))
+            append(_new_tuple(Cell, (text, number, is_value, run, False, x)))
             if not is_value:
                 run += 1
     return cells
@@ -73,15 +74,18 @@ def _opens_row(lines: list[str], number: int, end: int) -> bool:
     return bool(following) and not following[0][1]
 
 
+Part = tuple[str, bool, int]  # a cell's text, whether it reads as a value, and its x (-1: not laid out)
+
+
 @lru_cache(maxsize=1 << 15)  # label lines are the template's wording: the same in most reports
-def line_parts(line: str) -> tuple[tuple[str, bool], ...]:
-    """The cells of one line as (text, is_value) pairs."""
+def line_parts(line: str) -> tuple[Part, ...]:
+    """The cells of one line as (text, is_value, x) triples."""
     stripped = line.strip()
     if "|" in stripped and _is_pipe_row(stripped):
-        return _pipe_parts(stripped)
+        return tuple((text, is_value, -1) for text, is_value in _pipe_parts(stripped))
     if "\t" in line:
-        return tuple((text, is_value_text(text)) for text in _tab_cells(line))
-    return _space_parts(stripped) if stripped else ()
+        return tuple((text, is_value_text(text), -1) for text in _tab_cells(line))
+    return _space_parts(line) if stripped else ()
 
 
 def _is_pipe_row(line: str) -> bool:
@@ -120,35 +124,37 @@ def _tab_cells(line: str) -> list[str]:
     return cells
 
 
-def _space_parts(text: str) -> tuple[tuple[str, bool], ...]:
+def _space_parts(line: str) -> tuple[Part, ...]:
     """A row on one line: a label followed by value cells separated by spaces, values alone, or several
     rows, each starting at a label the catalog knows. Numbers inside a label that is not followed by one
-    (``共收到 70 件``) stay part of it."""
-    words = _SPACE_RUN.split(text)
+    (``共收到 70 件``) stay part of it. A label keeps its inner spacing, and every cell its column: text laid
+    out with spaces (PDF text) aligns header words above their columns."""
+    words = [(match.group(), match.start()) for match in _WORD.finditer(line)]
     if len(words) == 1:
-        return ((text, is_value_text(text)),)
-    out: list[tuple[str, bool]] = []
-    label: list[str] = []
-    values: list[str] = []
+        return ((words[0][0], is_value_text(words[0][0]), words[0][1]),)
+    out: list[Part] = []
+    label: list[tuple[str, int]] = []
+    values: list[tuple[str, int]] = []
     for word in words:
-        if is_value_text(word):
+        if is_value_text(word[0]):
             values.append(word)
             continue
-        if values and (not label or _is_row_label(compact(word))):
-            _flush(out, label, values)
+        if values and (not label or _is_row_label(compact(word[0]))):
+            _flush(out, line, label, values)
             label, values = [word], []
         else:
             label.extend(values)
             label.append(word)
             values = []
-    _flush(out, label, values)
+    _flush(out, line, label, values)
     return tuple(out)
 
 
-def _flush(out: list[tuple[str, bool]], label: list[str], values: list[str]) -> None:
+def _flush(out: list[Part], line: str, label: list[tuple[str, int]], values: list[tuple[str, int]]) -> None:
     if label:
-        out.append((" ".join(label), False))
-    out.extend((value, True) for value in values)
+        start, end = label[0][1], label[-1][1] + len(label[-1][0])
+        out.append((line[start:end], False, start))
+    out.extend((value, True, x) for value, x in values)
 
 
 _application_row = lru_cache(maxsize=4096)(partial(match_code, APPLICATION_ROWS))

@@ -21,14 +21,13 @@ from schemas.catalog import (
     BLOCK_OF_ITEM,
     GENERATION_MARKERS,
     ITEMS,
-    OUTCOMES,
-    PROCEEDINGS,
     REVIEW_HEADER_KEYS,
     codes,
     match_code,
 )
 
 from .grid import Cell
+from .headers import APPLICANT_CODES, REVIEW_CODES, Columns, columns_from_header
 from .issues import Issue
 from .text import compact
 from .values import parse_cell
@@ -57,15 +56,19 @@ class FoundRow:
     columns: tuple[str, ...] | None
     units: dict[str, str]
     label_in_doubt: bool
+    note: Issue | None  # how its table's columns were decided, said once per table (on its first row)
+    columns_known: bool  # False: the headers contradict the template and cannot be mapped: nothing is placed
 
     def __init__(self, table: str, row: str, label: str, line: int, values: list[Cell] | None = None,
                  columns: tuple[str, ...] | None = None, units: dict[str, str] | None = None,
-                 label_in_doubt: bool = False) -> None:
+                 label_in_doubt: bool = False, note: Issue | None = None, columns_known: bool = True) -> None:
         self.table, self.row, self.label, self.line = table, row, label, line
         self.values = [] if values is None else values
         self.columns = columns
         self.units = {} if units is None else units
         self.label_in_doubt = label_in_doubt
+        self.note = note
+        self.columns_known = columns_known
 
 
 class Fact(NamedTuple):
@@ -93,6 +96,8 @@ def read_applications(cells: list[Cell]) -> list[FoundRow]:
     rows: list[FoundRow] = []
     orphans: list[Cell] = []
     current: FoundRow | None = None
+    header: list[Cell] = []
+    columns = Columns(APPLICANT_CODES, True, None)
     for cell in cells:
         if cell.is_value:
             _take(current, cell, orphans)
@@ -100,9 +105,14 @@ def read_applications(cells: list[Cell]) -> list[FoundRow]:
         label = compact(cell.text)
         code = _application_row(label) if len(label) <= _MAX_LABEL else None
         if code is not None:
-            current = FoundRow("applications", code, cell.text, cell.line, columns=tuple(codes(APPLICANTS)),
-                               label_in_doubt=_last_is_empty(rows))
+            if not rows:
+                columns = columns_from_header("applications", header, cell.line)
+            current = FoundRow("applications", code, cell.text, cell.line, columns=columns.codes,
+                               label_in_doubt=_last_is_empty(rows), note=None if rows else columns.note,
+                               columns_known=columns.known)
             rows.append(current)
+        elif not rows:
+            header.append(cell)
         elif current is not None and _filled(current):
             current = None
         elif current is not None and not current.values and _ENUMERATED.match(label):
@@ -193,8 +203,7 @@ def _uneven_cell_lines(row: FoundRow) -> bool:
 def read_review_litigation(cells: list[Cell]) -> list[FoundRow]:
     """表四: one row of 15 cells, after the last header word (行政复议 … 总计). A table printed twice
     gives one row per copy, so placement keeps the first and says whether the copies agree."""
-    columns = tuple(f"{p}/{o}" for p in codes(PROCEEDINGS) for o in codes(OUTCOMES))
-    rows = [_review_row(copy, columns) for copy in _review_copies(cells, len(columns))]
+    rows = [_review_row(copy) for copy in _review_copies(cells, len(REVIEW_CODES))]
     found = [row for row in rows if row is not None and row.values]
     return found or [row for row in rows[:1] if row is not None]
 
@@ -218,11 +227,14 @@ def _review_copies(cells: list[Cell], width: int) -> list[list[Cell]]:
     return [*copies, cells[start:]]
 
 
-def _review_row(cells: list[Cell], columns: tuple[str, ...]) -> FoundRow | None:
+def _review_row(cells: list[Cell]) -> FoundRow | None:
     last_header = max((i for i, cell in enumerate(cells) if _is_review_header(cell)), default=-1)
     if last_header < 0:
         return None
-    row = FoundRow("review_litigation", "*", cells[last_header].text, cells[last_header].line, columns=columns)
+    header = [cell for cell in cells[:last_header + 1] if not cell.is_value]
+    columns = columns_from_header("review_litigation", header, cells[last_header].line)
+    row = FoundRow("review_litigation", "*", cells[last_header].text, cells[last_header].line, columns=columns.codes,
+                   note=columns.note, columns_known=columns.known)
     for cell in cells[last_header + 1:]:
         if not cell.is_value:
             if _filled(row):
@@ -236,7 +248,8 @@ def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
     """表二: blocks 第二十条第(N)项, header cells that name the measures, then item rows."""
     table_generation = _generation(" ".join(t.text for t in cells if not t.is_value))
     rows: list[FoundRow] = []
-    header: list[str] = []
+    header: list[Cell] = []
+    header_noted = False
     current: FoundRow | None = None
     orphans: list[Cell] = []
     for cell in cells:
@@ -245,19 +258,23 @@ def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
             continue
         label = compact(cell.text)
         if _BLOCK.search(label):
-            header, current = [], None
+            header, current, header_noted = [], None, False
             continue
         item = _item(label) if len(label) <= _MAX_ITEM_LABEL else None
         if item is None:
             if current is not None and _filled(current):
-                header, current = [], None
-            header.append(label)
+                header, current, header_noted = [], None, False
+            header.append(cell)
             continue
-        header_text = "".join(header)
+        header_text = compact("".join(c.text for c in header))
         generation = _generation(header_text) or table_generation
-        measures = BLOCK_OF_ITEM[item].measures.get(generation) if generation else None
-        current = FoundRow("active_disclosure", item, cell.text, cell.line, columns=measures,
-                           units=_header_units(header_text, measures), label_in_doubt=_last_is_empty(rows))
+        template = BLOCK_OF_ITEM[item].measures.get(generation) if generation else None
+        columns = Columns(None, True, None) if template is None else columns_from_header(
+            "active_disclosure", header, cell.line, template)
+        current = FoundRow("active_disclosure", item, cell.text, cell.line, columns=columns.codes,
+                           units=_header_units(header_text, columns.codes), label_in_doubt=_last_is_empty(rows),
+                           note=None if header_noted else columns.note, columns_known=columns.known)
+        header_noted = True
         rows.append(current)
     return _settle("active_disclosure", rows, orphans, cells)
 
@@ -297,15 +314,20 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
     while expected is not None and len(values) > expected and not values[-1].text:
         values.pop()
     columns = row.columns or ()
-    if len(values) == expected:
-        return _facts(row, columns, values), []
+    notes = [] if row.note is None else [row.note]
+    if len(values) == expected and row.columns_known:
+        return _facts(row, columns, values), notes
     raw = [t.text for t in values]
-    reason = ("the template generation of its block is unknown" if row.columns is None
-              else f"{len(values)} values for {expected} cells")
+    if row.columns is None:
+        reason = "the template generation of its block is unknown"
+    elif not row.columns_known:
+        reason = "its headers name columns that cannot be matched to the template's"
+    else:
+        reason = f"{len(values)} values for {expected} cells"
     issue = Issue("missing_cells", "warning", f"{_where(row)}: {reason}; unplaced values {raw}",
                   table=row.table, row=row.row, expected=str(expected), found=str(len(values)))
     return [_new_tuple(Fact, (*key, None, "missing", None, row.line, None))
-            for key in _cell_keys(row.table, row.row, columns)], [issue]
+            for key in _cell_keys(row.table, row.row, columns)], [*notes, issue]
 
 
 def _facts(row: FoundRow, columns: tuple[str, ...], values: list[Cell]) -> list[Fact]:

@@ -1,0 +1,193 @@
+"""Columns from headers: which template column each value position of a table holds.
+
+Belongs here: reading a table's header cells (multi-level: 法人或其他组织 over five sub-columns; 行政诉讼 over
+two proceedings over five outcomes; words split over lines or cells such as 商业 / 企业) into the order of
+the template's column codes. The headers decide: a table printed with 总计 first, or 科研机构 before
+商业企业, is read in its own order and says so (``columns_from_headers``). Template order is used only when
+the headers are silent or agree with it. Headers that contradict the template and cannot be mapped leave the
+table unplaced (``missing_cells``): a column is never filled by position against what its header says.
+Does not belong here: finding rows or placing values (tables.py).
+"""
+
+import re
+from typing import NamedTuple
+
+from schemas.catalog import APPLICANT_GROUP_LABEL, APPLICANTS, MEASURES, OUTCOMES, PROCEEDINGS, Code, codes
+
+from .grid import Cell
+from .issues import Issue
+from .text import compact
+
+APPLICANT_CODES = tuple(codes(APPLICANTS))
+REVIEW_CODES = tuple(f"{p}/{o}" for p in codes(PROCEEDINGS) for o in codes(OUTCOMES))
+_OUTCOME_CODES = tuple(codes(OUTCOMES))
+_GROUP = "*group*"  # 法人或其他组织: its sub-columns stand where it stands
+_ORG_CODES = frozenset(APPLICANT_CODES[1:6])
+_MAX_JOIN = 3  # header words split over at most this many cells or lines
+_PUNCTUATION = "|:()*"
+_WORD = re.compile(r"\S+")
+_ALIGNED = 1  # words of one column start within this many characters of each other
+
+
+class Columns(NamedTuple):
+    """The column codes of a table's value positions, whether they can be used, and what to say of them."""
+
+    codes: tuple[str, ...] | None
+    known: bool
+    note: Issue | None
+
+
+def _exact_words(dimension: tuple[Code, ...]) -> dict[str, str]:
+    """Each code's label and keys as whole header words."""
+    words: dict[str, str] = {}
+    for entry in dimension:
+        for word in (compact(entry.label), *entry.keys):
+            words.setdefault(word, entry.code)
+    return words
+
+
+_APPLICANT_WORDS = {**_exact_words(APPLICANTS), "合计": "total", APPLICANT_GROUP_LABEL: _GROUP}
+_OUTCOME_WORDS = {**_exact_words(OUTCOMES), "合计": "total"}
+_PROCEEDING_WORDS = {"行政复议": "administrative_review", "未经复议直接起诉": "litigation_direct",
+                     "复议后起诉": "litigation_after_review"}
+
+
+Word = tuple[str, int, int]  # text, line, x (-1: the text is not laid out in columns)
+
+
+def header_words(header: list[Cell]) -> list[Word]:
+    """The header cells' words: cells split at spaces (a PDF line of headers), without punctuation."""
+    words = []
+    for cell in header:
+        for match in _WORD.finditer(cell.text):
+            word = match.group().strip(_PUNCTUATION)
+            if word:
+                words.append((word, cell.line, cell.x + match.start() if cell.x >= 0 else -1))
+    return words
+
+
+def _reading_order(words: list[Word]) -> list[list[str]]:
+    return [[word for word, _, _ in words]]
+
+
+def _column_order(words: list[Word]) -> list[list[str]]:
+    """Words laid out in columns (PDF text: 社会 / 公益 / 组织 stacked on three lines), grouped by the column
+    they start at, top to bottom, the columns left to right."""
+    columns: list[tuple[int, list[Word]]] = []
+    for word in sorted(words, key=lambda w: (w[1], w[2])):
+        column = next((c for c in columns if abs(c[0] - word[2]) <= _ALIGNED), None)
+        if column is None:
+            columns.append((word[2], [word]))
+        else:
+            column[1].append(word)
+    return [[word for word, _, _ in column] for _, column in sorted(columns, key=lambda c: c[0])]
+
+
+def _matched(groups: list[list[str]], vocabulary: dict[str, str]) -> list[str]:
+    """The codes the groups of words name, in order; a word split over cells (商业 / 企业) is joined."""
+    return [code for words in groups for code in _matched_words(words, vocabulary)]
+
+
+def _matched_words(words: list[str], vocabulary: dict[str, str]) -> list[str]:
+    found = []
+    index = 0
+    while index < len(words):
+        for width in range(1, _MAX_JOIN + 1):
+            code = vocabulary.get("".join(words[index:index + width]))
+            if code is not None:
+                found.append(code)
+                index += width
+                break
+        else:
+            index += 1
+    return found
+
+
+def columns_from_header(table: str, header: list[Cell], line: int,
+                        template: tuple[str, ...] | None = None) -> Columns:
+    """The columns of ``table`` as its header cells name them (``template``: 表二's block measures): read in
+    reading order, or, when that cannot be mapped and the words are laid out in columns, column by column."""
+    words = header_words(header)
+    columns = _columns(table, _reading_order(words), line, template)
+    if columns.known or any(x < 0 for _, _, x in words):
+        return columns
+    laid_out = _columns(table, _column_order(words), line, template)
+    return laid_out if laid_out.known else columns
+
+
+def _columns(table: str, groups: list[list[str]], line: int, template: tuple[str, ...] | None) -> Columns:
+    if table == "applications":
+        return _decide(table, _applicant_order(_matched(groups, _APPLICANT_WORDS)), APPLICANT_CODES, line)
+    if table == "review_litigation":
+        return _review_columns(groups, line)
+    assert template is not None
+    return _decide(table, _measures([word for words in groups for word in words], template), template, line)
+
+
+def _measures(words: list[str], template: tuple[str, ...]) -> list[str]:
+    """The block's measures its header words name (本年收费金额(单位:万元) names fee_amount; 本年新 / 制作数量
+    split over two cells names newly_made once)."""
+    found: list[str] = []
+    for word in words:
+        for entry in MEASURES:
+            if entry.code in template and any(key in word for key in entry.keys):
+                if not found or found[-1] != entry.code:
+                    found.append(entry.code)
+                break
+    return found
+
+
+def _applicant_order(found: list[str]) -> list[str]:
+    """法人或其他组织 replaced by its sub-columns, wherever they were printed (the row below it)."""
+    if _GROUP not in found:
+        return found
+    subs = [code for code in found if code in _ORG_CODES]
+    order: list[str] = []
+    for code in found:
+        if code == _GROUP:
+            order.extend(subs)
+        elif code not in _ORG_CODES:
+            order.append(code)
+    return order
+
+
+def _review_columns(words: list[list[str]], line: int) -> Columns:
+    """表四: the outcome words of each proceeding, in the proceedings' printed order (three groups of five,
+    or one group printed once for all three); other counts of outcome words say nothing of the order."""
+    printed = list(dict.fromkeys(_matched(words, _PROCEEDING_WORDS)))
+    proceedings = tuple(codes(PROCEEDINGS))
+    if printed and printed != [p for p in proceedings if p in printed]:
+        return _unmapped("review_litigation", printed, REVIEW_CODES, line)
+    outcomes = _matched(words, _OUTCOME_WORDS)
+    width = len(_OUTCOME_CODES)
+    if len(outcomes) == width:
+        outcomes = outcomes * len(proceedings)
+    if len(outcomes) != len(REVIEW_CODES):
+        return Columns(REVIEW_CODES, True, None)
+    found = [f"{p}/{o}" for index, p in enumerate(proceedings) for o in outcomes[index * width:(index + 1) * width]]
+    return _decide("review_litigation", found, REVIEW_CODES, line)
+
+
+def _decide(table: str, found: list[str], template: tuple[str, ...], line: int) -> Columns:
+    """Header order when the headers name every column once; template order when they are silent or name
+    some columns in the template's order; else unplaced."""
+    if not found:
+        return Columns(template, True, None)
+    if len(found) == len(template) and set(found) == set(template):
+        if tuple(found) == template:
+            return Columns(template, True, None)
+        return Columns(tuple(found), True, Issue(
+            "columns_from_headers", "info", f"{table}: the headers (line {line}) print the columns in another "
+            f"order than the template; read in the headers' order {found}", table=table,
+            expected=" ".join(template), found=" ".join(found)))
+    rank = {code: index for index, code in enumerate(template)}
+    if all(code in rank for code in found) and all(rank[b] > rank[a] for a, b in zip(found, found[1:], strict=False)):
+        return Columns(template, True, None)
+    return _unmapped(table, found, template, line)
+
+
+def _unmapped(table: str, found: list[str], template: tuple[str, ...], line: int) -> Columns:
+    return Columns(template, False, Issue(
+        "missing_cells", "warning", f"{table}: the headers (line {line}) name the columns {found}, which cannot be "
+        "matched to the template's columns one to one; no value of the table is placed", table=table,
+        found=" ".join(found)))

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
 
+from .flattened import JOINED
 from .text import compact
 from .values import is_value_text
 
@@ -50,7 +51,12 @@ def text_grid(lines: list[str], start: int, end: int) -> list[Cell]:
     append = cells.append
     run = 0
     for number in range(start, end + 1):
-        parts = line_parts(lines[number - 1])
+        line = lines[number - 1]
+        if line.startswith(JOINED):  # digits a crawler ran together: one cell, boundaries unknown
+            run += 1
+            append(_new_tuple(Cell, (line[1:], number, True, run, True, -1)))
+            continue
+        parts = line_parts(line)
         if len(parts) == 1 and parts[0][0] == _BARE_PIPE:
             if _opens_row(lines, number, end):
                 continue

@@ -26,6 +26,8 @@ _ORG_CODES = frozenset(APPLICANT_CODES[1:6])
 _MAX_JOIN = 3  # header words split over at most this many cells or lines
 _PUNCTUATION = "|:()*"
 _WORD = re.compile(r"\S+")
+_MAX_GLUED = 160
+_HEADER_TITLES = ("申请人情况", "信息内容")  # header words that name no column
 _ALIGNED = 1  # words of one column start within this many characters of each other
 
 
@@ -99,7 +101,27 @@ def _matched_words(words: list[str], vocabulary: dict[str, str]) -> list[str]:
                 index += width
                 break
         else:
+            found.extend(_glued(words[index], vocabulary))
             index += 1
+    return found
+
+
+def _glued(word: str, vocabulary: dict[str, str]) -> list[str]:
+    """The codes of a word that is header words run together and nothing else (crawler text:
+    申请人情况自然人法人或其他组织总计), longest words first. A word with anything else in it (prose, a mangled
+    header such as 第二项法人或其他组织) names nothing."""
+    if len(word) > _MAX_GLUED:
+        return []
+    found = []
+    index = 0
+    labels = sorted([*vocabulary, *_HEADER_TITLES], key=len, reverse=True)
+    while index < len(word):
+        label = next((label for label in labels if len(label) > 1 and word.startswith(label, index)), None)
+        if label is None:
+            return []
+        if label in vocabulary:
+            found.append(vocabulary[label])
+        index += len(label)
     return found
 
 
@@ -108,20 +130,32 @@ def columns_from_header(table: str, header: list[Cell], line: int,
     """The columns of ``table`` as its header cells name them (``template``: 表二's block measures): read in
     reading order, or, when that cannot be mapped and the words are laid out in columns, column by column."""
     words = header_words(header)
-    columns = _columns(table, _reading_order(words), line, template)
+    rows = _header_rows(words)
+    columns = _columns(table, _reading_order(words), line, template, rows)
     if columns.known or any(x < 0 for _, _, x in words):
         return columns
-    laid_out = _columns(table, _column_order(words), line, template)
+    laid_out = _columns(table, _column_order(words), line, template, [])
     return laid_out if laid_out.known else columns
 
 
-def _columns(table: str, groups: list[list[str]], line: int, template: tuple[str, ...] | None) -> Columns:
+def _columns(table: str, groups: list[list[str]], line: int, template: tuple[str, ...] | None,
+             rows: list[list[str]]) -> Columns:
     if table == "applications":
-        return _decide(table, _applicant_order(_matched(groups, _APPLICANT_WORDS)), APPLICANT_CODES, line)
+        found = _applicant_order(_matched(groups, _APPLICANT_WORDS))
+        return _decide(table, found, APPLICANT_CODES, line, [_matched([row], _APPLICANT_WORDS) for row in rows])
     if table == "review_litigation":
         return _review_columns(groups, line)
     assert template is not None
-    return _decide(table, _measures([word for words in groups for word in words], template), template, line)
+    found = _measures([word for words in groups for word in words], template)
+    return _decide(table, found, template, line, [_measures(row, template) for row in rows])
+
+
+def _header_rows(words: list[Word]) -> list[list[str]]:
+    """The words of each header line (a row of a multi-row header lists its columns left to right)."""
+    rows: dict[int, list[str]] = {}
+    for word, line, _ in words:
+        rows.setdefault(line, []).append(word)
+    return list(rows.values())
 
 
 def _measures(words: list[str], template: tuple[str, ...]) -> list[str]:
@@ -168,9 +202,11 @@ def _review_columns(words: list[list[str]], line: int) -> Columns:
     return _decide("review_litigation", found, REVIEW_CODES, line)
 
 
-def _decide(table: str, found: list[str], template: tuple[str, ...], line: int) -> Columns:
+def _decide(table: str, found: list[str], template: tuple[str, ...], line: int,
+            rows: list[list[str]] | None = None) -> Columns:
     """Header order when the headers name every column once; template order when they are silent or name
-    some columns in the template's order; else unplaced."""
+    some columns in the template's order, in reading order or on each header line (``rows``: a header of
+    several lines orders its columns only within a line); else unplaced."""
     if not found:
         return Columns(template, True, None)
     if len(found) == len(template) and set(found) == set(template):
@@ -180,10 +216,17 @@ def _decide(table: str, found: list[str], template: tuple[str, ...], line: int) 
             "columns_from_headers", "info", f"{table}: the headers (line {line}) print the columns in another "
             f"order than the template; read in the headers' order {found}", table=table,
             expected=" ".join(template), found=" ".join(found)))
-    rank = {code: index for index, code in enumerate(template)}
-    if all(code in rank for code in found) and all(rank[b] > rank[a] for a, b in zip(found, found[1:], strict=False)):
+    if _in_order(found, template) or (rows and all(_in_order(row, template) for row in rows)):
         return Columns(template, True, None)
     return _unmapped(table, found, template, line)
+
+
+def _in_order(found: list[str], template: tuple[str, ...]) -> bool:
+    """Whether the codes name template columns each once, in the template's order (法人或其他组织 aside)."""
+    rank = {code: index for index, code in enumerate(template)}
+    named = [code for code in found if code != _GROUP]
+    return all(code in rank for code in named) and all(rank[b] > rank[a] for a, b in zip(named, named[1:],
+                                                                                          strict=False))
 
 
 def _unmapped(table: str, found: list[str], template: tuple[str, ...], line: int) -> Columns:

@@ -10,6 +10,7 @@ Does not belong here: refusing non-text files (ingest.py) or anything about sect
 
 from dataclasses import dataclass
 
+from .flattened import unflatten
 from .html import declared_charset, is_html, render_page
 from .text import decode, decode_again, is_traditional, normalize_line, normalize_text, strip_markup, to_simplified
 
@@ -35,10 +36,10 @@ def read_lines(source_path: str, data: bytes, earlier: tuple[str, bool, str] | N
     first decode is not recorded, so a page is read as at first)."""
     again = decode_again(data, earlier[0], earlier[1]) if earlier is not None and earlier[2] == "text" else None
     if again is not None:
-        return _simplified(ReadText(_text_lines(again.text), again.encoding, "text", again.confident))
+        return _simplified(_text(again.text, again.encoding, again.confident))
     decoded = decode(data)
     if not is_html(source_path, decoded.text):
-        return _simplified(ReadText(_text_lines(decoded.text), decoded.encoding, "text", decoded.confident))
+        return _simplified(_text(decoded.text, decoded.encoding, decoded.confident))
     declared = declared_charset(data)
     if declared is not None:
         decoded = decode(data, declared)
@@ -47,9 +48,14 @@ def read_lines(source_path: str, data: bytes, earlier: tuple[str, bool, str] | N
                                 decoded.confident, page.source_lines))
 
 
-def _text_lines(text: str) -> list[str]:
-    """A text file's normalized lines, Markdown's heading, quote and bold marks removed."""
-    return strip_markup(normalize_text(text))
+def _text(text: str, encoding: str, confident: bool) -> ReadText:
+    """A text file's normalized lines, Markdown's heading, quote and bold marks removed, a body a crawler
+    flattened onto one line cut back into lines (each keeping its file line)."""
+    lines = strip_markup(normalize_text(text))
+    cut = unflatten(lines)
+    if cut is None:
+        return ReadText(lines, encoding, "text", confident)
+    return ReadText(cut[0], encoding, "text", confident, cut[1])
 
 
 def _simplified(read: ReadText) -> ReadText:

@@ -210,7 +210,8 @@ def read_review_litigation(cells: list[Cell]) -> list[FoundRow]:
 
 def _is_review_header(cell: Cell) -> bool:
     label = compact(cell.text)
-    return not cell.is_value and len(label) <= _MAX_HEADER and any(k in label for k in REVIEW_HEADER_KEYS)
+    return not cell.is_value and (len(label) <= _MAX_HEADER or "结果维持" in label) and any(
+        k in label for k in REVIEW_HEADER_KEYS)
 
 
 def _review_copies(cells: list[Cell], width: int) -> list[list[Cell]]:
@@ -315,6 +316,8 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
         values.pop()
     columns = row.columns or ()
     notes = [] if row.note is None else [row.note]
+    if expected is not None and any(cell.joined for cell in values):
+        values = _apart(values, expected)
     if len(values) == expected and row.columns_known:
         return _facts(row, columns, values), notes
     raw = [t.text for t in values]
@@ -322,12 +325,30 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
         reason = "the template generation of its block is unknown"
     elif not row.columns_known:
         reason = "its headers name columns that cannot be matched to the template's"
+    elif any(cell.joined for cell in values):
+        reason = f"its digits ran together and cannot be split into {expected} cells with certainty"
     else:
         reason = f"{len(values)} values for {expected} cells"
     issue = Issue("missing_cells", "warning", f"{_where(row)}: {reason}; unplaced values {raw}",
                   table=row.table, row=row.row, expected=str(expected), found=str(len(values)))
     return [_new_tuple(Fact, (*key, None, "missing", None, row.line, None))
             for key in _cell_keys(row.table, row.row, columns)], [*notes, issue]
+
+
+def _apart(values: list[Cell], expected: int) -> list[Cell]:
+    """A row given as one run of digits a crawler ran together, as its cells where the text proves them:
+    tokens that already match the cells one to one (spaces left between them), a run of exactly N zeros
+    for N cells (a number never starts with 0, a blank would shorten the run), or a single-cell row.
+    Otherwise the row is returned as it was, and stays unplaced."""
+    if len(values) != 1:
+        return values
+    cell = values[0]
+    tokens = cell.text.split()
+    if len(tokens) == expected and all(parse_cell(t).status == "number" for t in tokens):
+        return [cell._replace(text=t, joined=False) for t in tokens]
+    if len(tokens) == 1 and len(cell.text) == expected and set(cell.text) == {"0"}:
+        return [cell._replace(text="0", joined=False)] * expected
+    return values
 
 
 def _facts(row: FoundRow, columns: tuple[str, ...], values: list[Cell]) -> list[Fact]:

@@ -16,7 +16,10 @@ YEAR_PATTERN = r"(20[0-4]\d|19[89]\d)"
 _TITLE = re.compile(r"(?:年度报告|年报|工作报告)")
 _TITLE_END = re.compile(r"^(?:工作)?(?:年度报告|年报)$")
 _TITLE_YEAR = re.compile(YEAR_PATTERN + r"\s*年")
-_PERIOD = re.compile(r"统计期限[为是:]?\s*" + YEAR_PATTERN + r"\s*年")
+# The statistics period: 统计期限 2023年…, or 截至2023年12月31日 (the period's last day).
+_PERIOD = re.compile(r"(?:统计期限[为是:]?\s*"
+                     r"|(?:截止|截至)(?:到)?\s*(?=(?:20[0-4]\d|19[89]\d)\s*年\s*12\s*月\s*31\s*日))"
+                     + YEAR_PATTERN + r"\s*年")
 _BODY_YEAR = re.compile(r"(?:^|[。;!?])\s*(?:[(（]?[一二三四五六七八九十\d]{1,2}[)）、.]\s*)?"
                         + YEAR_PATTERN + r"\s*年(?!\d)")
 _DATE = YEAR_PATTERN + r"\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
@@ -108,7 +111,7 @@ def _year_evidence(lines: list[str]) -> list[dict]:
         if "年" not in line:  # both patterns below need it
             continue
         text = compact(line)
-        period = _PERIOD.search(text) if "统计期限" in text else None  # the words it starts with
+        period = _PERIOD.search(text) if "统计期限" in text or "截" in text else None  # the words it starts with
         if period:
             evidence.append({"source": "statistics_period", "year": int(period[1]), "line": index + 1,
                              "text": _excerpt(text, period.start())})

@@ -70,3 +70,26 @@ def test_002_pdf_review_header_words_split_by_spaces_are_recognised():
     assert (review[("administrative_review", "upheld")], review[("administrative_review", "total")]) == (10, 0)
     failing = sorted((i.row, i.expected, i.found) for i in report.issues if i.rule == "review_total")
     assert failing == [("administrative_review", "0", "11"), ("litigation_after_review", "0", "5")]
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=[p.stem for p in REPORTS])
+def test_recall_floor_every_certain_truth_cell_is_exact(path):
+    """A parser that places nothing passed the test above: every cell the truth places must be exact."""
+    truth, report = _parse(path)
+    found = {(f.table, f.row, f.column): f for f in report.facts}
+    certain = {k: v for k, v in expected_cells(truth).items() if v is not MISSING}
+    exact = [k for k, v in certain.items() if k in found and found[k].cell_status not in ("missing", "unparseable")
+             and found[k].value == (None if v is None else pytest.approx(v))]
+    assert len(exact) == len(certain), sorted(set(certain) - set(exact))
+
+
+def test_010_crawler_digit_runs_placed_only_where_certain():
+    """Regression (devset 010): the crawler's one-line body gave no table; runs of exactly seven zeros and
+    single-value rows are certain, a run such as 640020470 is not and stays missing with its raw digits."""
+    _, report = _parse(DEVSET / "raw" / "010_pingtan_2021_flattened.txt")
+    cells = {(f.row, f.column): f for f in report.facts}
+    assert {cells[("carried_over", c)].value for c in ("natural_person", "total")} == {0}
+    assert cells[("administrative_licensing", "decisions")].value == 2293
+    assert cells[("new_received", "total")].cell_status == "missing"
+    assert any("640020470" in i.message for i in report.issues if i.row == "new_received")
+    assert report.file_line(cells[("administrative_licensing", "decisions")].source_line) == 10  # the body line

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from assets.core import native, tables
+from assets.core import grid, native, tables
 from orchestration.cli import main
 from tests.conftest import ROOT
 
@@ -18,7 +18,7 @@ PURE = bool(os.environ.get("GOVREPORTS_PURE_PYTHON"))
 @pytest.mark.skipif(PURE, reason="installed with GOVREPORTS_PURE_PYTHON=1: nothing is compiled")
 def test_every_listed_module_imports_compiled():
     assert native.module_states() == {name: "compiled" for name in native.COMPILED}
-    assert tables.__file__.endswith(".so") and tables.tokenize.__class__.__name__ == "builtin_function_or_method"
+    assert tables.__file__.endswith(".so") and grid.text_grid.__class__.__name__ == "builtin_function_or_method"
 
 
 def test_setup_compiles_the_listed_sources_which_exist():

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache, partial
 from typing import NamedTuple
 
-from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
+from schemas.catalog import APPLICATION_GROUP_KEYS, APPLICATION_ROWS, ITEMS, match_code
 
 from .flattened import JOINED
 from .text import compact
@@ -168,8 +168,8 @@ _item = lru_cache(maxsize=4096)(partial(match_code, ITEMS))
 
 
 def _is_row_label(label: str) -> bool:
-    """Whether a word starts a table row of the catalog (a 表二 item, a 表三 row or a 表二 block)."""
-    if len(label) <= _MAX_ITEM_LABEL and _item(label) is not None:
+    """Whether a word starts a table row of the catalog (a 表二 item, a 表三 row or group, a 表二 block)."""
+    if len(label) <= _MAX_ITEM_LABEL and (_item(label) is not None or label.startswith(APPLICATION_GROUP_KEYS)):
         return True
     return len(label) <= _MAX_ROW_LABEL and (_application_row(label) is not None
                                               or _BLOCK_LABEL.search(label) is not None)

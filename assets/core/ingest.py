@@ -2,7 +2,7 @@
 
 Belongs here: discovering files in a local folder or on object storage (never following a link out
 of the raw folder), refusing what is not one text report (empty, PDF, DOCX/ZIP, binary, too large) with a
-clear reason, saying why a text is not a report of a year (no report, traditional characters, no year, a
+clear reason, saying why a text is not a report of a year (no report, no year, a
 year without a partition), and marking duplicates (same normalized content, so the same report saved
 twice under different names or encodings is one report).
 ``build_inventory`` parses the files on every core and keeps one small record per file, as Arrow columns,
@@ -40,12 +40,6 @@ _SIGNATURES = ((b"%PDF", "PDF document: convert it to text first"),
 # The largest real report seen (an HTML page with its chrome) is 111 KB. A file 180 times that is a dump,
 # a log or a crawl artefact, and parsing it would take the better part of a minute.
 MAX_BYTES = 20 * 2**20
-# Characters of the template's own words (公開, 報告, 申請, 處理, 總計, 規章, 許可, 復議, 訴訟 ...) in their
-# traditional and simplified forms: a report printed in 繁體 matches none of the catalog's labels.
-_TRADITIONAL = frozenset("開報請處總計規許議訴訟辦結轉數")
-_SIMPLIFIED = frozenset("开报请处总计规许议诉讼办结转数")
-
-
 @dataclass
 class InventoryEntry:
     """One raw file and what became of it; ``identity`` is set when it was read as text, ``report`` too
@@ -134,9 +128,6 @@ def classify(report: Identity) -> tuple[str, str | None]:
     if not report.has_cells and not report.has_sections and report.title is None:
         if not any(line.strip() for line in report.lines):
             return "not_a_report", "no text: only spaces, BOMs or line breaks"
-        if is_traditional(report.lines):
-            return "not_a_report", ("written in traditional characters (繁體): the template's labels are "
-                                    "read in simplified characters, convert the file first")
         return "not_a_report", "no report title, no section heading and no template table"
     if report.year.year is None:
         return "no_year", "no reporting year in title, statistics period or body"
@@ -144,15 +135,6 @@ def classify(report: Identity) -> tuple[str, str | None]:
         return "year_out_of_range", (f"reporting year {report.year.year} has no partition "
                                      f"({years.start}–{years.stop - 1})")
     return "report", None
-
-
-def is_traditional(lines: list[str]) -> bool:
-    """Whether the template's words are printed mostly in traditional characters."""
-    traditional = simplified = 0
-    for line in lines:
-        traditional += sum(ch in _TRADITIONAL for ch in line)
-        simplified += sum(ch in _SIMPLIFIED for ch in line)
-    return traditional >= 10 and traditional > simplified
 
 
 CHUNK = 64  # files per task sent to a worker

@@ -163,14 +163,13 @@ def normalize_text(text: str) -> list[str]:
 
 
 _MARKUP_START = re.compile(r"^[ \t]*(?:>[ \t]*)*(?:#{1,6}[ \t]+|#{1,6}(?=[一二三四五六七八九十(]))")
-_EMPHASIS = re.compile(r"\*\*|__")
+_EMPHASIS = re.compile(r"\*\*")
 
 
 def strip_markup(lines: list[str]) -> list[str]:
     """Markdown's heading marks (``#``), quote marks (``>``) and bold (``**``) removed from each line, so a
     heading reads as its words: ``## **二、主动公开政府信息情况**`` → ``二、主动公开政府信息情况``."""
-    return [_EMPHASIS.sub("", _MARKUP_START.sub("", line)) if ("#" in line or ">" in line or "*" in line
-                                                                or "__" in line) else line
+    return [_EMPHASIS.sub("", _MARKUP_START.sub("", line)) if ("#" in line or ">" in line or "*" in line) else line
             for line in lines]
 
 

@@ -9,8 +9,8 @@ Where a bad file ends up (decided here, documented in README "Operating it"):
 - unreadable files (never decoded), texts without a year and years without a partition have no year
   partition to join, so the inventory is where they are found.
 
-Traditional characters: the catalog matches labels in simplified characters and the product has no
-conversion dependency. A 繁體 report is not read; it is flagged with that reason and places no number.
+Traditional characters: a 繁體 report is read converted to Simplified (OpenCC), with a
+``traditional_characters`` issue; a 繁體 copy of a report is that report again (a duplicate).
 """
 
 import io
@@ -44,8 +44,6 @@ INDICES = range(len(SAMPLES))
 TABLES = ("active_disclosure", "applications", "review_litigation")
 PDF, ZIP = "PDF document: convert it to text first", "ZIP container (DOCX/XLSX?): convert it to text first"
 NOT_A_REPORT = "no report title, no section heading and no template table"
-TRADITIONAL_REASON = ("written in traditional characters (繁體): the template's labels are read in simplified "
-                      "characters, convert the file first")
 
 
 def original(index: int):
@@ -302,11 +300,13 @@ def test_file_of_one_enormous_line_is_not_a_report():
 # ------------------------------------------------------------------------------------ not a report we read
 
 @pytest.mark.parametrize("index", INDICES)
-def test_report_in_traditional_characters_is_flagged_and_places_no_number(index):
+def test_report_in_traditional_characters_reads_as_its_simplified_original(index):
+    """Regression (wild 021, a real 繁體 page): such a report was not_a_report and lost every number."""
     entry = read_entry("繁體.txt", sample_text(index).translate(TRADITIONAL).encode("utf-8"))
-    assert (entry.outcome, entry.reason) == ("not_a_report", TRADITIONAL_REASON)
-    assert numbers(entry.report) == 0
-    assert entry.report.year.year is not None  # so it is recorded in that year's quality_issues
+    original = parse_report(SAMPLES[index].name, SAMPLES[index].read_bytes())
+    assert (entry.outcome, entry.reason) == ("report", None)
+    assert any(i.rule == "traditional_characters" for i in entry.report.issues)
+    assert sorted(entry.report.facts) == sorted(original.facts) and numbers(original) > 0
 
 
 @pytest.mark.parametrize(("text", "year"), [
@@ -353,7 +353,8 @@ def hostile_folder(raw) -> dict[str, tuple[str, str | None]]:
         "bad/long.txt": (with_long_line(2).encode("utf-8"), ("report", None)),
         "bad/page.html": (hostile_page(sample_text(0).replace("南谯区", "来安县")).encode("utf-8"), ("report", None)),
         "bad/copy.txt": (sample_text(1).encode("gb18030"), ("duplicate", f"same report as {SAMPLES[1].name}")),
-        "bad/繁體.txt": (sample_text(3).translate(TRADITIONAL).encode("utf-8"), ("not_a_report", TRADITIONAL_REASON)),
+        "bad/繁體.txt": (sample_text(3).translate(TRADITIONAL).encode("utf-8"),
+                         ("duplicate", f"same report as {SAMPLES[3].name}")),
         "bad/notice.txt": ("2021年春节放假安排的通知\n\n2021年春节放假安排如下:共7天。\n".encode(),
                            ("not_a_report", NOT_A_REPORT)),
         "bad/readme.txt": (b"crawler output, see log\n", ("not_a_report", NOT_A_REPORT)),
@@ -397,8 +398,7 @@ def test_hostile_folder_bad_files_of_a_year_are_quality_issues(hostile_run):
     issues = pd.read_parquet(warehouse / "quality_issues")
     by_file = issues.groupby("source_path")["rule"].agg(set).to_dict()
     assert by_file["bad/copy.txt"] == {"duplicate_report"}
-    assert by_file["bad/繁體.txt"] == {"not_a_report"}
-    assert issues.loc[issues["source_path"] == "bad/繁體.txt", "message"].tolist() == [TRADITIONAL_REASON]
+    assert by_file["bad/繁體.txt"] == {"duplicate_report"}
     assert by_file["bad/notice.txt"] == {"not_a_report"}
     assert {"missing_cells"} <= by_file["bad/cut.txt"]
     assert {"low_confidence_encoding"} <= by_file["bad/mixed.txt"]  # regression: lost between raw_reports and facts
@@ -414,7 +414,7 @@ def test_hostile_folder_good_reports_materialize_as_if_alone(hostile_run):
     dim = pd.read_parquet(warehouse / "dim_reports").set_index("source_path")
     assert sorted(dim.index) == sorted([s.name for s in SAMPLES] + [
         "bad/cut.txt", "bad/long.txt", "bad/mixed.txt", "bad/page.html", "bad/shuffled.txt", "bad/twice.txt"])
-    assert summary["years"] == [2018, 2020, 2021]  # 2018: only the 繁體 copy's not_a_report record
+    assert summary["years"] == [2020, 2021]
     facts = pd.concat([pd.read_parquet(warehouse / t) for t in
                        ("fact_active_disclosure", "fact_applications", "fact_review_litigation")])
     same_cells = {sample.name: index for index, sample in enumerate(SAMPLES)} | {"bad/long.txt": 2,
@@ -460,14 +460,14 @@ def test_lost_blank_cell_line_does_not_shift_the_row():
 
 
 def test_sensor_touches_the_year_of_a_bad_file_of_a_year_and_no_other(tmp_path):
-    """A 繁體 copy (not_a_report of 2018) is a finding of 2018, so the raw-folder sensor asks for 2018;
-    a PDF, a 2041 report and a text without a year have no partition to ask for."""
+    """A notice that is no report (not_a_report of 2021) is a finding of 2021, so the raw-folder sensor asks
+    for 2021; a PDF, a 2041 report and a text without a year have no partition to ask for."""
     from orchestration.sensors import scan_raw_dir
 
-    write(tmp_path, "繁體.txt", sample_text(3).translate(TRADITIONAL))
+    write(tmp_path, "notice.txt", "2021年春节放假安排的通知\n\n2021年春节放假安排如下:共7天。\n")
     write(tmp_path, "report.pdf", b"%PDF-1.4\n")
     write(tmp_path, "future.txt", future_text())
     write(tmp_path, "no_year.txt", re.sub(r"20\d\d", "", sample_text(1)))
     scan = scan_raw_dir(tmp_path, {})
-    assert scan.years == {2018}
-    assert sorted(scan.changed_paths) == ["future.txt", "no_year.txt", "report.pdf", "繁體.txt"]
+    assert scan.years == {2021}
+    assert sorted(scan.changed_paths) == ["future.txt", "no_year.txt", "notice.txt", "report.pdf"]

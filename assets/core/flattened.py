@@ -35,15 +35,19 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*(?:\s+\d+(?:[.,]\d+)*)*")
 def unflatten(lines: list[str]) -> tuple[list[str], list[int]] | None:
     """The lines with every flattened body line cut into virtual lines, and the file line (1-based) of
     each; None when no line is a flattened body (most texts: nothing is done)."""
-    if not any(len(line) >= _MIN_LENGTH and all(s in line for s in _SIGNATURES) for line in lines):
+    if max(map(len, lines), default=0) < _MIN_LENGTH or not any(_is_flattened(line) for line in lines):
         return None
     out: list[str] = []
     file_lines: list[int] = []
     for number, line in enumerate(lines, start=1):
-        pieces = _cut(line) if len(line) >= _MIN_LENGTH and all(s in line for s in _SIGNATURES) else [line]
+        pieces = _cut(line) if _is_flattened(line) else [line]
         out.extend(pieces)
         file_lines.extend([number] * len(pieces))
     return out, file_lines
+
+
+def _is_flattened(line: str) -> bool:
+    return len(line) >= _MIN_LENGTH and all(signature in line for signature in _SIGNATURES)
 
 
 def _cut(line: str) -> list[str]:

@@ -52,22 +52,24 @@ def text_grid(lines: list[str], start: int, end: int) -> list[Cell]:
     run = 0
     for number in range(start, end + 1):
         line = lines[number - 1]
-        if line.startswith(JOINED):  # digits a crawler ran together: one cell, boundaries unknown
-            run += 1
-            append(_new_tuple(Cell, (line[1:], number, True, run, True, -1)))
-            continue
         parts = line_parts(line)
-        if len(parts) == 1 and parts[0][0] == _BARE_PIPE:
-            if _opens_row(lines, number, end):
-                continue
-            parts = (("", True, -1),)
+        if len(parts) == 1:
+            text, is_value, x = parts[0]
+            if text == _BARE_PIPE:
+                if _opens_row(lines, number, end):
+                    continue
+                text = ""
+            run += 2
+            joined = line[:1] == JOINED  # digits a crawler ran together: cell boundaries unknown
+            append(_new_tuple(Cell, (text[1:] if joined else text, number, is_value, run, joined, x)))
+            continue
         run += 1
         for text, is_value, x in parts:
-            if not is_value:
-                run += 1
-            append(_new_tuple(Cell, (text, number, is_value, run, False, x)))
-            if not is_value:
-                run += 1
+            if is_value:
+                append(_new_tuple(Cell, (text, number, True, run, False, x)))
+            else:
+                append(_new_tuple(Cell, (text, number, False, run + 1, False, x)))
+                run += 2
     return cells
 
 
@@ -85,8 +87,10 @@ Part = tuple[str, bool, int]  # a cell's text, whether it reads as a value, and 
 
 @lru_cache(maxsize=1 << 15)  # label lines are the template's wording: the same in most reports
 def line_parts(line: str) -> tuple[Part, ...]:
-    """The cells of one line as (text, is_value, x) triples."""
+    """The cells of one line as (text, is_value, x) triples (a crawler's digit run: one value, ``JOINED`` first)."""
     stripped = line.strip()
+    if stripped[:1] == JOINED:
+        return ((stripped, True, -1),)
     if "|" in stripped and _is_pipe_row(stripped):
         return tuple((text, is_value, -1) for text, is_value in _pipe_parts(stripped))
     if "\t" in line:

@@ -10,6 +10,7 @@ Does not belong here: finding rows or placing values (tables.py).
 """
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from schemas.catalog import APPLICANT_GROUP_LABEL, APPLICANTS, MEASURES, OUTCOMES, PROCEEDINGS, Code, codes
@@ -29,6 +30,7 @@ _WORD = re.compile(r"\S+")
 _MAX_GLUED = 160
 _HEADER_TITLES = ("申请人情况", "信息内容")  # header words that name no column
 _ALIGNED = 1  # words of one column start within this many characters of each other
+_TEMPLATES = {"applications": APPLICANT_CODES, "review_litigation": REVIEW_CODES}
 
 
 class Columns(NamedTuple):
@@ -37,6 +39,15 @@ class Columns(NamedTuple):
     codes: tuple[str, ...] | None
     known: bool
     note: Issue | None
+
+
+class _Reading(NamedTuple):
+    """What the header words say, whatever line they are on: the codes to use, whether they can be used,
+    and the codes the words named (for the issue)."""
+
+    codes: tuple[str, ...]
+    known: bool
+    named: tuple[str, ...]
 
 
 def _exact_words(dimension: tuple[Code, ...]) -> dict[str, str]:
@@ -57,22 +68,23 @@ _PROCEEDING_WORDS = {"行政复议": "administrative_review", "未经复议直�
 Word = tuple[str, int, int]  # text, line, x (-1: the text is not laid out in columns)
 
 
-def header_words(header: list[Cell]) -> list[Word]:
-    """The header cells' words: cells split at spaces (a PDF line of headers), without punctuation."""
+def header_words(header: tuple[Word, ...]) -> tuple[Word, ...]:
+    """The header cells' words (cells as text, line, x): cells split at spaces (a PDF line of headers),
+    without punctuation."""
     words = []
-    for cell in header:
-        for match in _WORD.finditer(cell.text):
+    for text, line, x in header:
+        for match in _WORD.finditer(text):
             word = match.group().strip(_PUNCTUATION)
             if word:
-                words.append((word, cell.line, cell.x + match.start() if cell.x >= 0 else -1))
-    return words
+                words.append((word, line, x + match.start() if x >= 0 else -1))
+    return tuple(words)
 
 
-def _reading_order(words: list[Word]) -> list[list[str]]:
+def _reading_order(words: tuple[Word, ...]) -> list[list[str]]:
     return [[word for word, _, _ in words]]
 
 
-def _column_order(words: list[Word]) -> list[list[str]]:
+def _column_order(words: tuple[Word, ...]) -> list[list[str]]:
     """Words laid out in columns (PDF text: 社会 / 公益 / 组织 stacked on three lines), grouped by the column
     they start at, top to bottom, the columns left to right."""
     columns: list[tuple[int, list[Word]]] = []
@@ -129,28 +141,45 @@ def columns_from_header(table: str, header: list[Cell], line: int,
                         template: tuple[str, ...] | None = None) -> Columns:
     """The columns of ``table`` as its header cells name them (``template``: 表二's block measures): read in
     reading order, or, when that cannot be mapped and the words are laid out in columns, column by column."""
+    first = header[0].line if header else 0
+    reading = _read(table, tuple([(cell.text, cell.line - first, cell.x) for cell in header]), template)
+    if not reading.known:
+        return Columns(reading.codes, False, Issue(
+            "missing_cells", "warning", f"{table}: the headers (line {line}) name the columns {list(reading.named)},"
+            " which cannot be matched to the template's columns one to one; no value of the table is placed",
+            table=table, found=" ".join(reading.named)))
+    default = template if template is not None else _TEMPLATES[table]
+    if reading.codes == default:
+        return Columns(default, True, None)
+    return Columns(reading.codes, True, Issue(
+        "columns_from_headers", "info", f"{table}: the headers (line {line}) print the columns in another order "
+        f"than the template; read in the headers' order {list(reading.codes)}", table=table,
+        expected=" ".join(default), found=" ".join(reading.codes)))
+
+
+@lru_cache(maxsize=4096)  # headers are the template's wording: the same in most reports
+def _read(table: str, header: tuple[Word, ...], template: tuple[str, ...] | None) -> _Reading:
     words = header_words(header)
-    rows = _header_rows(words)
-    columns = _columns(table, _reading_order(words), line, template, rows)
-    if columns.known or any(x < 0 for _, _, x in words):
-        return columns
-    laid_out = _columns(table, _column_order(words), line, template, [])
-    return laid_out if laid_out.known else columns
+    reading = _columns(table, _reading_order(words), template, _header_rows(words))
+    if reading.known or any(x < 0 for _, _, x in words):
+        return reading
+    laid_out = _columns(table, _column_order(words), template, [])
+    return laid_out if laid_out.known else reading
 
 
-def _columns(table: str, groups: list[list[str]], line: int, template: tuple[str, ...] | None,
-             rows: list[list[str]]) -> Columns:
+def _columns(table: str, groups: list[list[str]], template: tuple[str, ...] | None,
+             rows: list[list[str]]) -> _Reading:
     if table == "applications":
         found = _applicant_order(_matched(groups, _APPLICANT_WORDS))
-        return _decide(table, found, APPLICANT_CODES, line, [_matched([row], _APPLICANT_WORDS) for row in rows])
+        return _decide(found, APPLICANT_CODES, [_matched([row], _APPLICANT_WORDS) for row in rows])
     if table == "review_litigation":
-        return _review_columns(groups, line)
+        return _review_columns(groups)
     assert template is not None
     found = _measures([word for words in groups for word in words], template)
-    return _decide(table, found, template, line, [_measures(row, template) for row in rows])
+    return _decide(found, template, [_measures(row, template) for row in rows])
 
 
-def _header_rows(words: list[Word]) -> list[list[str]]:
+def _header_rows(words: tuple[Word, ...]) -> list[list[str]]:
     """The words of each header line (a row of a multi-row header lists its columns left to right)."""
     rows: dict[int, list[str]] = {}
     for word, line, _ in words:
@@ -185,40 +214,32 @@ def _applicant_order(found: list[str]) -> list[str]:
     return order
 
 
-def _review_columns(words: list[list[str]], line: int) -> Columns:
+def _review_columns(words: list[list[str]]) -> _Reading:
     """表四: the outcome words of each proceeding, in the proceedings' printed order (three groups of five,
     or one group printed once for all three); other counts of outcome words say nothing of the order."""
     printed = list(dict.fromkeys(_matched(words, _PROCEEDING_WORDS)))
     proceedings = tuple(codes(PROCEEDINGS))
     if printed and printed != [p for p in proceedings if p in printed]:
-        return _unmapped("review_litigation", printed, REVIEW_CODES, line)
+        return _Reading(REVIEW_CODES, False, tuple(printed))
     outcomes = _matched(words, _OUTCOME_WORDS)
     width = len(_OUTCOME_CODES)
     if len(outcomes) == width:
         outcomes = outcomes * len(proceedings)
     if len(outcomes) != len(REVIEW_CODES):
-        return Columns(REVIEW_CODES, True, None)
+        return _Reading(REVIEW_CODES, True, ())
     found = [f"{p}/{o}" for index, p in enumerate(proceedings) for o in outcomes[index * width:(index + 1) * width]]
-    return _decide("review_litigation", found, REVIEW_CODES, line)
+    return _decide(found, REVIEW_CODES)
 
 
-def _decide(table: str, found: list[str], template: tuple[str, ...], line: int,
-            rows: list[list[str]] | None = None) -> Columns:
+def _decide(found: list[str], template: tuple[str, ...], rows: list[list[str]] | None = None) -> _Reading:
     """Header order when the headers name every column once; template order when they are silent or name
     some columns in the template's order, in reading order or on each header line (``rows``: a header of
     several lines orders its columns only within a line); else unplaced."""
-    if not found:
-        return Columns(template, True, None)
     if len(found) == len(template) and set(found) == set(template):
-        if tuple(found) == template:
-            return Columns(template, True, None)
-        return Columns(tuple(found), True, Issue(
-            "columns_from_headers", "info", f"{table}: the headers (line {line}) print the columns in another "
-            f"order than the template; read in the headers' order {found}", table=table,
-            expected=" ".join(template), found=" ".join(found)))
-    if _in_order(found, template) or (rows and all(_in_order(row, template) for row in rows)):
-        return Columns(template, True, None)
-    return _unmapped(table, found, template, line)
+        return _Reading(tuple(found), True, tuple(found))
+    if not found or _in_order(found, template) or (rows and all(_in_order(row, template) for row in rows)):
+        return _Reading(template, True, tuple(found))
+    return _Reading(template, False, tuple(found))
 
 
 def _in_order(found: list[str], template: tuple[str, ...]) -> bool:
@@ -227,10 +248,3 @@ def _in_order(found: list[str], template: tuple[str, ...]) -> bool:
     named = [code for code in found if code != _GROUP]
     return all(code in rank for code in named) and all(rank[b] > rank[a] for a, b in zip(named, named[1:],
                                                                                           strict=False))
-
-
-def _unmapped(table: str, found: list[str], template: tuple[str, ...], line: int) -> Columns:
-    return Columns(template, False, Issue(
-        "missing_cells", "warning", f"{table}: the headers (line {line}) name the columns {found}, which cannot be "
-        "matched to the template's columns one to one; no value of the table is placed", table=table,
-        found=" ".join(found)))

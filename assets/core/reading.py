@@ -36,31 +36,31 @@ def read_lines(source_path: str, data: bytes, earlier: tuple[str, bool, str] | N
     first decode is not recorded, so a page is read as at first)."""
     again = decode_again(data, earlier[0], earlier[1]) if earlier is not None and earlier[2] == "text" else None
     if again is not None:
-        return _simplified(_text(again.text, again.encoding, again.confident))
+        return _text(again.text, again.encoding, again.confident)
     decoded = decode(data)
     if not is_html(source_path, decoded.text):
-        return _simplified(_text(decoded.text, decoded.encoding, decoded.confident))
+        return _text(decoded.text, decoded.encoding, decoded.confident)
     declared = declared_charset(data)
     if declared is not None:
         decoded = decode(data, declared)
     page = render_page(decoded.text)
-    return _simplified(ReadText([normalize_line(line) for line in page.lines], decoded.encoding, "html",
-                                decoded.confident, page.source_lines))
+    lines = [normalize_line(line) for line in page.lines]
+    traditional = is_traditional("\n".join(lines))
+    return ReadText(to_simplified(lines) if traditional else lines, decoded.encoding, "html", decoded.confident,
+                    page.source_lines, traditional)
 
 
 def _text(text: str, encoding: str, confident: bool) -> ReadText:
-    """A text file's normalized lines, Markdown's heading, quote and bold marks removed, a body a crawler
-    flattened onto one line cut back into lines (each keeping its file line)."""
-    lines = strip_markup(normalize_text(text))
-    cut = unflatten(lines)
+    """A text file's normalized lines: in Simplified characters when the text is Traditional, Markdown's
+    heading, quote and bold marks removed, a body a crawler flattened onto one line cut back into lines
+    (each keeping its file line)."""
+    lines = normalize_text(text)
+    traditional = is_traditional(text)
+    if traditional:
+        lines = to_simplified(lines)
+    if "#" in text or ">" in text or "*" in text:
+        lines = strip_markup(lines)
+    cut = unflatten(lines) if "本年新收" in text else None
     if cut is None:
-        return ReadText(lines, encoding, "text", confident)
-    return ReadText(cut[0], encoding, "text", confident, cut[1])
-
-
-def _simplified(read: ReadText) -> ReadText:
-    """The read with its lines in Simplified characters when the text is Traditional."""
-    if not is_traditional("\n".join(read.lines[:200])):
-        return read
-    return ReadText(to_simplified(read.lines), read.encoding, read.source_format, read.confident, read.file_lines,
-                    True)
+        return ReadText(lines, encoding, "text", confident, None, traditional)
+    return ReadText(cut[0], encoding, "text", confident, cut[1], traditional)

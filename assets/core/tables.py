@@ -178,10 +178,11 @@ def _one_run_contradicts(row: FoundRow, line: int, run: int, filled_per_run: dic
 
 def _cells_contradict(row: FoundRow, filled_per_run: dict[int, int]) -> bool:
     per_run: dict[int, int] = {}  # a dict, not a Counter: ≈ 15 rows per report, each a few cells
+    inline = False
     for cell in row.values:
         if cell.text:
             per_run[cell.run] = per_run.get(cell.run, 0) + 1
-    inline = any(c.line == row.line for c in row.values if c.text)
+            inline = inline or cell.line == row.line
     if _uneven_cell_lines(row):
         return True
     rows_are_runs = any(filled_per_run.get(run, 0) > 1 for run in per_run)
@@ -250,7 +251,7 @@ def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
     table_generation = _generation(" ".join(t.text for t in cells if not t.is_value))
     rows: list[FoundRow] = []
     header: list[Cell] = []
-    header_noted = False
+    read: dict[tuple[str, ...] | None, Columns] = {}  # the block header's columns, per template measures
     current: FoundRow | None = None
     orphans: list[Cell] = []
     for cell in cells:
@@ -259,23 +260,26 @@ def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
             continue
         label = compact(cell.text)
         if _BLOCK.search(label):
-            header, current, header_noted = [], None, False
+            header, current, read = [], None, {}
             continue
         item = _item(label) if len(label) <= _MAX_ITEM_LABEL else None
         if item is None:
             if current is not None and _filled(current):
-                header, current, header_noted = [], None, False
+                header, current, read = [], None, {}
             header.append(cell)
             continue
         header_text = compact("".join(c.text for c in header))
         generation = _generation(header_text) or table_generation
         template = BLOCK_OF_ITEM[item].measures.get(generation) if generation else None
-        columns = Columns(None, True, None) if template is None else columns_from_header(
-            "active_disclosure", header, cell.line, template)
+        noted = bool(read)
+        columns = read.get(template)
+        if columns is None:
+            columns = Columns(None, True, None) if template is None else columns_from_header(
+                "active_disclosure", header, cell.line, template)
+            read[template] = columns
         current = FoundRow("active_disclosure", item, cell.text, cell.line, columns=columns.codes,
                            units=_header_units(header_text, columns.codes), label_in_doubt=_last_is_empty(rows),
-                           note=None if header_noted else columns.note, columns_known=columns.known)
-        header_noted = True
+                           note=None if noted else columns.note, columns_known=columns.known)
         rows.append(current)
     return _settle("active_disclosure", rows, orphans, cells)
 
@@ -316,8 +320,8 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
         values.pop()
     columns = row.columns or ()
     notes = [] if row.note is None else [row.note]
-    if expected is not None and any(cell.joined for cell in values):
-        values = _apart(values, expected)
+    if expected is not None and len(values) == 1 and values[0].joined:
+        values = _apart(values[0], expected)
     if len(values) == expected and row.columns_known:
         return _facts(row, columns, values), notes
     raw = [t.text for t in values]
@@ -335,20 +339,17 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
             for key in _cell_keys(row.table, row.row, columns)], [*notes, issue]
 
 
-def _apart(values: list[Cell], expected: int) -> list[Cell]:
+def _apart(cell: Cell, expected: int) -> list[Cell]:
     """A row given as one run of digits a crawler ran together, as its cells where the text proves them:
     tokens that already match the cells one to one (spaces left between them), a run of exactly N zeros
     for N cells (a number never starts with 0, a blank would shorten the run), or a single-cell row.
     Otherwise the row is returned as it was, and stays unplaced."""
-    if len(values) != 1:
-        return values
-    cell = values[0]
     tokens = cell.text.split()
     if len(tokens) == expected and all(parse_cell(t).status == "number" for t in tokens):
         return [cell._replace(text=t, joined=False) for t in tokens]
     if len(tokens) == 1 and len(cell.text) == expected and set(cell.text) == {"0"}:
         return [cell._replace(text="0", joined=False)] * expected
-    return values
+    return [cell]
 
 
 def _facts(row: FoundRow, columns: tuple[str, ...], values: list[Cell]) -> list[Fact]:

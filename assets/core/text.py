@@ -183,8 +183,11 @@ _TO_SIMPLIFIED = opencc.OpenCC("t2s")
 
 def is_traditional(text: str) -> bool:
     """Whether a text is written in Traditional characters (a Simplified report quoting a name in
-    Traditional has a few at most)."""
-    return len(_TRADITIONAL.findall(text, 0, _TRADITIONAL_HEAD)) >= _TRADITIONAL_MIN
+    Traditional has a few at most). 報 (年度報告) or 開 (公開) is in every such report: most texts end there."""
+    head = text[:_TRADITIONAL_HEAD]
+    if "報" not in head and "開" not in head:
+        return False
+    return len(_TRADITIONAL.findall(head)) >= _TRADITIONAL_MIN
 
 
 def to_simplified(lines: list[str]) -> list[str]:

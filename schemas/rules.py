@@ -11,6 +11,8 @@ RULES = {
                      " the cells are cell_status = missing and the raw values are listed.",
     "columns_from_headers": "A table's headers print its columns in another order than the template (总计 first, "
                             "科研机构 before 商业企业); its values were read in the headers' order.",
+    "columns_by_template_order": "A table's headers name no column (数据1, 数据2 … or too few words to order "
+                                 "them); its values were read in the template's order.",
     "unparseable_cell": "A cell's text is not a number, blank, 无 or dash; kept as unparseable.",
     "narrative_mismatch": "A figure stated in the prose (applications received, reviews, suits) differs from "
                           "the table cells it should equal.",

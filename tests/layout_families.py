@@ -730,6 +730,21 @@ def run_together_certain(report: KnownReport, key: CellKey) -> bool:
     return len(row) == 1 or all(value == 0 for value in row)
 
 
+_SUB_ROWS_OF_2021 = ("other_no_correction", "other_fee_unpaid", "other_misc")
+_ITEMS_OF_2019 = ("other_external_services", "centralized_procurement")
+
+
+def generation_proven(report: KnownReport, key: CellKey) -> bool:
+    """Whether a 表二 cell under headers that name no measure (数据1 …) can be placed: only when the printed
+    rows prove the generation — a 2019-only item, or 表三's 2021-only (六) sub-rows (the hybrid 2021 表二 with
+    2019's single (六) row proves nothing)."""
+    if key[0] != "active_disclosure":
+        return True
+    items = {other[1] for other in report.cells if other[0] == "active_disclosure"}
+    rows = {other[1] for other in report.cells if other[0] == "applications"}
+    return bool(items & set(_ITEMS_OF_2019)) or (report.generation == "2021" and bool(rows & set(_SUB_ROWS_OF_2021)))
+
+
 def _printed_row(key: CellKey) -> tuple[str, ...]:
     return key[:1] if key[0] == "review_litigation" else key[:2]
 
@@ -743,12 +758,14 @@ class Family:
     render: Callable[[KnownReport], str] = field(repr=False)  # the marked text
     prints_blanks: bool = True  # whether a blank cell can be told from an absent one
     glued: bool = False  # cells run together: only rows of N zeros and single-value rows are certain
+    generic_headers: bool = False  # headers name no measure: 表二 is certain only where the rows prove its template
 
     def accepts(self, report: KnownReport) -> bool:
         return self.prints_blanks or not report.has_blanks
 
     def certain(self, report: KnownReport, key: CellKey) -> bool:
-        return not self.glued or run_together_certain(report, key)
+        return (not self.glued or run_together_certain(report, key)) and (
+            not self.generic_headers or generation_proven(report, key))
 
     def document(self, report: KnownReport, marked: str | None = None) -> tuple[str, bytes]:
         """(file name, bytes) of the report in this layout, or of ``marked`` text (a perturbed rendering)."""
@@ -762,7 +779,7 @@ def _flat_style(row_lines: RowLines, **style: Callable) -> Callable[[KnownReport
 
 
 FAMILIES = {family.name: family for family in (
-    Family("markdown", ".md", MARKDOWN.render),
+    Family("markdown", ".md", MARKDOWN.render, generic_headers=True),
     Family("pipe_cell_per_line", ".txt", _flat_style(pipe_cell_lines)),
     Family("pipe_cell_per_line/opening_pipe", ".txt", _flat_style(opening_pipe_lines), prints_blanks=False),
     Family("blank_line_cells", ".txt", _flat_style(blank_line_cells, form=_nbsp_form, title=_with_blank_line,

@@ -50,9 +50,15 @@ def text_grid(lines: list[str], start: int, end: int) -> list[Cell]:
     cells: list[Cell] = []
     append = cells.append
     run = 0
+    prefixed: bool | None = None  # whether the section's lines start with a tab (a prefix, not a cell)
     for number in range(start, end + 1):
         line = lines[number - 1]
-        parts = line_parts(line)
+        if line[:1] == "\t" and line.count("\t") > 1:
+            if prefixed is None:
+                prefixed = _tab_prefixed(lines, start, end)
+            parts = line_parts(line, prefixed)
+        else:
+            parts = line_parts(line)
         if len(parts) == 1:
             text, is_value, x = parts[0]
             if text == _BARE_PIPE:
@@ -73,6 +79,13 @@ def text_grid(lines: list[str], start: int, end: int) -> list[Cell]:
     return cells
 
 
+def _tab_prefixed(lines: list[str], start: int, end: int) -> bool:
+    """Whether most non-empty lines of the range start with a tab: a layout that prefixes every cell line
+    with one (seed 001), where a row of tab cells starting with a tab does not start with an empty cell."""
+    filled = [line for line in lines[start - 1:end] if line.strip()]
+    return 2 * sum(1 for line in filled if line[:1] == "\t") > len(filled)
+
+
 def _opens_row(lines: list[str], number: int, end: int) -> bool:
     """A bare '|' line directly above a label line opens that row (web text that starts each row with one);
     anywhere else it is an empty cell."""
@@ -86,15 +99,16 @@ Part = tuple[str, bool, int]  # a cell's text, whether it reads as a value, and 
 
 
 @lru_cache(maxsize=1 << 15)  # label lines are the template's wording: the same in most reports
-def line_parts(line: str) -> tuple[Part, ...]:
-    """The cells of one line as (text, is_value, x) triples (a crawler's digit run: one value, ``JOINED`` first)."""
+def line_parts(line: str, tab_prefix: bool = True) -> tuple[Part, ...]:
+    """The cells of one line as (text, is_value, x) triples (a crawler's digit run: one value, ``JOINED``
+    first). ``tab_prefix``: a leading tab prefixes the line (else it ends an empty first cell)."""
     stripped = line.strip()
     if stripped[:1] == JOINED:
         return ((stripped, True, -1),)
     if "|" in stripped and _is_pipe_row(stripped):
         return tuple((text, is_value, -1) for text, is_value in _pipe_parts(stripped))
     if "\t" in line:
-        return tuple((text, is_value_text(text), -1) for text in _tab_cells(line))
+        return tuple((text, is_value_text(text), -1) for text in _tab_cells(line, tab_prefix))
     return _space_parts(line) if stripped else ()
 
 
@@ -116,17 +130,15 @@ def _pipe_parts(line: str) -> tuple[tuple[str, bool], ...]:
     if all(set(c) <= set("-: ") for c in cells):
         return _PADDING  # a markdown separator row
     parts = [(c, is_value_text(c)) for c in cells]
-    if not any(is_value and c for c, is_value in parts):
-        return tuple((c, False) for c in cells if c)
-    while len(parts) > 1 and not parts[-1][0] and not parts[-2][0] and parts[-2][1]:
-        parts.pop()  # '| |' padding after the row's last cell: one trailing empty cell is kept
+    if not any(is_value and c for c, is_value in parts) and not (cells[0] and _is_row_label(compact(cells[0]))):
+        return tuple((c, False) for c in cells if c)  # a header row: its empty cells are merge residue
     return tuple(parts)
 
 
-def _tab_cells(line: str) -> list[str]:
+def _tab_cells(line: str, tab_prefix: bool) -> list[str]:
     """Tab-separated cells; a lone tab (or tab + spaces) is one blank cell."""
     parts = line.split("\t")
-    if not parts[0].strip():
+    if not parts[0].strip() and (tab_prefix or len(parts) == 2):
         parts = parts[1:]
     cells = [p.strip() for p in parts]
     while len(cells) > 1 and not cells[-1]:

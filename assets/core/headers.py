@@ -149,6 +149,10 @@ def columns_from_header(table: str, header: list[Cell], line: int,
             " which cannot be matched to the template's columns one to one; no value of the table is placed",
             table=table, found=" ".join(reading.named)))
     default = template if template is not None else _TEMPLATES[table]
+    if not reading.named and header:
+        return Columns(default, True, Issue(
+            "columns_by_template_order", "info", f"{table}: the headers (line {line}) name no column (or too few "
+            "to order them); the template's order is taken", table=table))
     if reading.codes == default:
         return Columns(default, True, None)
     return Columns(reading.codes, True, Issue(

@@ -27,6 +27,7 @@ from .tables import (
     read_active_disclosure,
     read_applications,
     read_review_litigation,
+    settle_generation,
 )
 
 READERS = {
@@ -162,6 +163,7 @@ def read_tables(lines: list[str], sections: list[Section]) -> list[FoundRow]:
         reader = READERS.get(section.kind)
         if reader is not None:
             rows.extend(reader(text_grid(lines, section.start_line + 1, section.end_line)))
+    settle_generation(rows)
     return rows
 
 

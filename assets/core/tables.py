@@ -284,6 +284,32 @@ def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
     return _settle("active_disclosure", rows, orphans, cells)
 
 
+def settle_generation(rows: list[FoundRow]) -> None:
+    """表二 rows whose headers name no measure (数据1, 数据2 …) take the measures of the generation the other
+    rows prove, in template order, and say so: 2021 when 表三 has the (六) sub-rows only that template prints
+    and 表二 no item only 2019 prints; 2019 when 表二 has such an item (其他对外管理服务事项, 政府集中采购).
+    Nothing else decides it (a 2021 表二 is often printed with 2019's single (六) row)."""
+    unknown = [r for r in rows if r.table == "active_disclosure" and r.columns is None and r.row != DETACHED]
+    if not unknown:
+        return
+    items = {r.row for r in rows if r.table == "active_disclosure"}
+    if items & _ITEMS_OF_2019:
+        generation = "2019"
+    elif any(r.table == "applications" and r.row in APPLICATION_ROW_GROUPS["other_sub"] for r in rows):
+        generation = "2021"
+    else:
+        return
+    for index, row in enumerate(unknown):
+        row.columns = BLOCK_OF_ITEM[row.row].measures.get(generation)
+        if index == 0:
+            row.note = Issue("columns_by_template_order", "info", f"active_disclosure: the headers name no measure;"
+                             f" the {generation} template's measures are taken in its order ({generation}: "
+                             "proven by the rows the report prints)", table="active_disclosure")
+
+
+_ITEMS_OF_2019 = frozenset(c.code for c in ITEMS if c.generations == ("2019",))
+
+
 def _filled(row: FoundRow) -> bool:
     return row.columns is not None and len(row.values) >= len(row.columns)
 

@@ -181,12 +181,9 @@ def test_every_family_prints_most_known_reports(name: str):
 # Families the reader does not read fully yet (issue 27, open): strict, so a fix shows as XPASS and fails
 # until its entry is removed. None of them gives a silently wrong cell (that test has no exception).
 GAPS = {
-    "bold_tabs": "a tab row of 15 cells with leading empty cells reads as 14",
     "crawler_one_line": "a one-line body without 表三 is not cut into lines (no 本年新收 signature)",
     "crawler_one_line/run_together": "a one-line body without 表三 is not cut into lines",
-    "markdown": "generic 数据N headers leave 表二's 2021 generation unknown",
     "pipe_cell_per_line/opening_pipe": "表四 after an opening '|' line per row is not found",
-    "reordered_columns/total_first": "表三 rows with trailing blank cells under reordered headers are flagged",
     "split_tables": "表四 printed as two tables (行政复议, 行政诉讼) is not joined",
 }
 NO_FACTS_GAPS = {name: GAPS[name] for name in ("crawler_one_line", "crawler_one_line/run_together")}

@@ -15,8 +15,8 @@ from schemas.catalog import ITEMS
 
 # (U+2063, invisible separator) starts a virtual line holding digits whose cell boundaries the crawler lost
 JOINED = "\u2063"
-_MIN_LENGTH = 1000
-_SIGNATURES = ("第二十条", "本年新收")
+_MIN_LENGTH = 200
+SIGNATURES = ("第二十条", "本年新收", "结果维持")  # where 表二, 表三 and 表四 start
 _SECTION = re.compile(r"[一二三四五六七]、[^。,;:\d、]{2,20}?(?:、[^。,;:\d]{2,12}?)?(?:情况|事项)")
 _SECTION_WORDS = ("总体情况", "主动公开", "收到和处理", "行政复议", "存在的主要问题", "其他需要报告")
 _ITEM_LABELS = sorted({label for code in ITEMS for label in (code.label.replace("(行政)", "行政"),
@@ -47,13 +47,16 @@ def unflatten(lines: list[str]) -> tuple[list[str], list[int]] | None:
 
 
 def _is_flattened(line: str) -> bool:
-    return len(line) >= _MIN_LENGTH and all(signature in line for signature in _SIGNATURES)
+    """A long line with a table's start and two section headings: a whole body on one line."""
+    return len(line) >= _MIN_LENGTH and any(signature in line for signature in SIGNATURES) and len(
+        _headings(line)) >= 2
 
 
 def _cut(line: str) -> list[str]:
     """One flattened line as virtual lines: prose and headings split at section headings; the tables, from
-    the first 第二十条 to the section after 表四's heading, at every label and digit run."""
-    start = line.find("第二十条")
+    the first table's start (第二十条, 本年新收 or 结果维持) to the section after 表四's heading, at every
+    label and digit run."""
+    start = min(at for at in (line.find(signature) for signature in SIGNATURES) if at >= 0)
     heading_after = [m for m in _headings(line) if m.start() > start and "存在" in m.group()]
     end = heading_after[0].start() if heading_after else len(line)
     return [*_prose(line[:start]), *_table(line[start:end]), *_prose(line[end:])]

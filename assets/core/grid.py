@@ -21,6 +21,9 @@ from .text import compact
 from .values import is_value_text
 
 _WORD = re.compile(r"\S+")
+# A page's footer or header left between a table's rows by a PDF export: — 5 —, - 5 -, 第5页, 第 5 页 共 12 页.
+_PAGE_FOOTER = re.compile(r"[—–-]{1,2}\s*\d{1,3}\s*[—–-]{1,2}|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
+                          r"|\d{1,3}\s*/\s*\d{1,3}")
 _BLOCK_LABEL = re.compile(r"第二十条第?\(?[一二三四五六七八九十]*\)?项?$")
 _MAX_ROW_LABEL = 60
 _MAX_ITEM_LABEL = 16
@@ -40,59 +43,104 @@ class Cell(NamedTuple):
     run: int
     joined: bool = False
     x: int = -1  # the character column it starts at, in text laid out with spaces (PDF text); else -1
+    pace: int = 0  # its line, less the page footers (and stray empty lines) above it: the rhythm of cells
 
 
 _new_tuple = tuple.__new__  # the tuple's own constructor: half the cost of the NamedTuple's Python __new__
 
 
-def text_grid(lines: list[str], start: int, end: int) -> list[Cell]:
-    """The cells of lines ``start..end`` (1-based, inclusive), in reading order."""
+def text_grid(lines: list[str], start: int, end: int, openers: bool | None = None) -> list[Cell]:
+    """The cells of lines ``start..end`` (1-based, inclusive), in reading order. ``openers``: whether the
+    text opens every row with a bare '|' line (``opener_layout`` of the tables' lines; of the range if None)."""
     cells: list[Cell] = []
     append = cells.append
     run = 0
     prefixed: bool | None = None  # whether the section's lines start with a tab (a prefix, not a cell)
+    skipped = 0  # page footer lines so far, and empty lines where empty lines separate nothing
+    dense = _dense(lines, start, end)
     for number in range(start, end + 1):
         line = lines[number - 1]
-        if line[:1] == "\t" and line.count("\t") > 1:
+        if dense and not line.strip(" "):  # a lone tab is an empty cell, not an empty line
+            skipped += 1
+            continue
+        if "\t" in line:
             if prefixed is None:
                 prefixed = _tab_prefixed(lines, start, end)
             parts = line_parts(line, prefixed)
         else:
             parts = line_parts(line)
+        if not parts and _PAGE_FOOTER.fullmatch(line.strip()):
+            skipped += 1
+            continue
         if len(parts) == 1:
             text, is_value, x = parts[0]
             if text == _BARE_PIPE:
-                if _opens_row(lines, number, end):
+                if openers is None:
+                    openers = opener_layout(lines, start, end)
+                if _opens_row(lines, number, end, openers):
                     continue
                 text = ""
             run += 2
             joined = line[:1] == JOINED  # digits a crawler ran together: cell boundaries unknown
-            append(_new_tuple(Cell, (text[1:] if joined else text, number, is_value, run, joined, x)))
+            append(_new_tuple(Cell, (text[1:] if joined else text, number, is_value, run, joined, x,
+                                     number - skipped)))
             continue
         run += 1
         for text, is_value, x in parts:
             if is_value:
-                append(_new_tuple(Cell, (text, number, True, run, False, x)))
+                append(_new_tuple(Cell, (text, number, True, run, False, x, number - skipped)))
             else:
-                append(_new_tuple(Cell, (text, number, False, run + 1, False, x)))
+                append(_new_tuple(Cell, (text, number, False, run + 1, False, x, number - skipped)))
                 run += 2
     return cells
+
+
+def _dense(lines: list[str], start: int, end: int) -> bool:
+    """Whether the range is written without empty lines between its lines (fewer than one in five empty):
+    an empty line there separates nothing; where empty lines separate cells, they keep the rhythm."""
+    empty = 0
+    for number in range(start, end + 1):
+        if not lines[number - 1].strip(" "):
+            empty += 1
+    return 5 * empty < end - start + 1
 
 
 def _tab_prefixed(lines: list[str], start: int, end: int) -> bool:
     """Whether most non-empty lines of the range start with a tab: a layout that prefixes every cell line
     with one (seed 001), where a row of tab cells starting with a tab does not start with an empty cell."""
     filled = [line for line in lines[start - 1:end] if line.strip()]
-    return 2 * sum(1 for line in filled if line[:1] == "\t") > len(filled)
+    return 2 * sum(1 for line in filled if line[:1] == "\t" and line.count("\t") == 1) > len(filled)
 
 
-def _opens_row(lines: list[str], number: int, end: int) -> bool:
-    """A bare '|' line directly above a label line opens that row (web text that starts each row with one);
-    anywhere else it is an empty cell."""
-    if number >= end:
+def _opens_row(lines: list[str], number: int, end: int, openers: bool) -> bool:
+    """In web text that opens every row with a bare '|' line (``openers``), such a line opens the row that
+    follows when it stands directly above a label line, or directly below a line of pipes only (the merge residue
+    that ends a row: the row it opens is a row of values); anywhere else it is an empty cell. Where rows are
+    not opened so, a bare '|' is always an empty cell: dropping one would shorten a row to a count it lacks."""
+    if not openers:
+        return False
+    if number >= end or _is_padding(lines[number - 2] if number >= 2 else ""):
         return True
     following = line_parts(lines[number])
     return bool(following) and not following[0][1]
+
+
+def _is_padding(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped) > 1 and not stripped.strip("|")
+
+
+def opener_layout(lines: list[str], start: int, end: int) -> bool:
+    """Whether the text opens every row with a bare '|' line (web text as wild 005 and 021): nearly every line
+    starting a row the catalog knows (a 表二 block or item, a 表三 row) has one directly above. Elsewhere a
+    bare '|' above a row is the previous row's last, empty cell."""
+    rows = opened = 0
+    for number in range(max(start, 2), end + 1):
+        parts = line_parts(lines[number - 1])
+        if parts and not parts[0][1] and _is_row_label(compact(parts[0][0])):
+            rows += 1
+            opened += lines[number - 2].strip() == _BARE_PIPE
+    return rows >= 2 and 5 * opened >= 4 * rows
 
 
 Part = tuple[str, bool, int]  # a cell's text, whether it reads as a value, and its x (-1: not laid out)
@@ -105,6 +153,8 @@ def line_parts(line: str, tab_prefix: bool = True) -> tuple[Part, ...]:
     stripped = line.strip()
     if stripped[:1] == JOINED:
         return ((stripped, True, -1),)
+    if _PAGE_FOOTER.fullmatch(stripped):
+        return ()
     if "|" in stripped and _is_pipe_row(stripped):
         return tuple((text, is_value, -1) for text, is_value in _pipe_parts(stripped))
     if "\t" in line:
@@ -136,12 +186,14 @@ def _pipe_parts(line: str) -> tuple[tuple[str, bool], ...]:
 
 
 def _tab_cells(line: str, tab_prefix: bool) -> list[str]:
-    """Tab-separated cells; a lone tab (or tab + spaces) is one blank cell."""
+    """Tab-separated cells; a lone tab (or tab + spaces) is one blank cell. Where every line is prefixed
+    with a tab (one cell a line), the prefix and trailing tabs are no cells; in rows of tab cells, leading
+    and trailing tabs end or start empty cells (placement trims empties beyond the template's columns)."""
     parts = line.split("\t")
     if not parts[0].strip() and (tab_prefix or len(parts) == 2):
         parts = parts[1:]
     cells = [p.strip() for p in parts]
-    while len(cells) > 1 and not cells[-1]:
+    while tab_prefix and len(cells) > 1 and not cells[-1]:
         cells.pop()
     return cells
 

@@ -252,3 +252,23 @@ def _in_order(found: list[str], template: tuple[str, ...]) -> bool:
     named = [code for code in found if code != _GROUP]
     return all(code in rank for code in named) and all(rank[b] > rank[a] for a, b in zip(named, named[1:],
                                                                                           strict=False))
+
+
+def part_columns(header: list[Cell]) -> tuple[str, ...] | None:
+    """The columns of one part of a 表四 printed as several tables (行政复议 in one, 行政诉讼 in the next): the
+    proceedings its header names, each with the outcomes in the header's order when it names all five per
+    proceeding, else the template's. None when it names no proceeding."""
+    words = [[word for word, _, _ in header_words(tuple((c.text, c.line, c.x) for c in header))]]
+    named = set(_matched(words, {**_PROCEEDING_WORDS, "行政诉讼": _LITIGATION}))
+    proceedings = [p for p in codes(PROCEEDINGS) if p in named or (_LITIGATION in named and p.startswith("litigation"))]
+    if not proceedings:
+        return None
+    outcomes = _matched(words, _OUTCOME_WORDS)
+    width = len(_OUTCOME_CODES)
+    groups = [outcomes[i * width:(i + 1) * width] for i in range(len(proceedings))]
+    if len(outcomes) != width * len(proceedings) or any(set(g) != set(_OUTCOME_CODES) for g in groups):
+        groups = [list(_OUTCOME_CODES)] * len(proceedings)
+    return tuple(f"{p}/{o}" for p, group in zip(proceedings, groups, strict=True) for o in group)
+
+
+_LITIGATION = "*litigation*"  # 行政诉讼: both litigation proceedings

@@ -10,7 +10,7 @@ Does not belong here: refusing non-text files (ingest.py) or anything about sect
 
 from dataclasses import dataclass
 
-from .flattened import unflatten
+from .flattened import SIGNATURES, unflatten
 from .html import declared_charset, is_html, render_page
 from .text import decode, decode_again, is_traditional, normalize_line, normalize_text, strip_markup, to_simplified
 
@@ -60,7 +60,7 @@ def _text(text: str, encoding: str, confident: bool) -> ReadText:
         lines = to_simplified(lines)
     if "#" in text or ">" in text or "*" in text:
         lines = strip_markup(lines)
-    cut = unflatten(lines) if "本年新收" in text else None
+    cut = unflatten(lines) if any(signature in text for signature in SIGNATURES) else None
     if cut is None:
         return ReadText(lines, encoding, "text", confident, None, traditional)
     return ReadText(cut[0], encoding, "text", confident, cut[1], traditional)

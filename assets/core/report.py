@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from schemas.catalog import FACT_TABLES, MEASURES
 
 from .agency import Agency, identify_agency
-from .grid import text_grid
+from .grid import opener_layout, text_grid
 from .issues import Issue
 from .metadata import YearDecision, decide_year, find_publish_date, find_title, most_common
 from .narrative import NarrativeFact, extract_narrative
@@ -159,10 +159,12 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
 def read_tables(lines: list[str], sections: list[Section]) -> list[FoundRow]:
     """Rows as found in every table section (表二, 表三, 表四), in reading order."""
     rows: list[FoundRow] = []
-    for section in sections:
-        reader = READERS.get(section.kind)
-        if reader is not None:
-            rows.extend(reader(text_grid(lines, section.start_line + 1, section.end_line)))
+    tables = [s for s in sections if s.kind in READERS]
+    openers = None
+    if tables and any(line == "|" for line in lines):  # normalized lines: a bare '|' is rare, decide once
+        openers = opener_layout(lines, tables[0].start_line, tables[-1].end_line)
+    for section in tables:
+        rows.extend(READERS[section.kind](text_grid(lines, section.start_line + 1, section.end_line, openers)))
     settle_generation(rows)
     return rows
 

@@ -27,7 +27,7 @@ from schemas.catalog import (
 )
 
 from .grid import Cell
-from .headers import APPLICANT_CODES, REVIEW_CODES, Columns, columns_from_header
+from .headers import APPLICANT_CODES, REVIEW_CODES, Columns, columns_from_header, part_columns
 from .issues import Issue
 from .text import compact
 from .values import parse_cell
@@ -58,6 +58,7 @@ class FoundRow:
     label_in_doubt: bool
     note: Issue | None  # how its table's columns were decided, said once per table (on its first row)
     columns_known: bool  # False: the headers contradict the template and cannot be mapped: nothing is placed
+    extra: int  # values after the row was full, before any label, in its run or one a line: its cells in doubt
 
     def __init__(self, table: str, row: str, label: str, line: int, values: list[Cell] | None = None,
                  columns: tuple[str, ...] | None = None, units: dict[str, str] | None = None,
@@ -69,6 +70,8 @@ class FoundRow:
         self.label_in_doubt = label_in_doubt
         self.note = note
         self.columns_known = columns_known
+        self.extra = 0
+
 
 
 class Fact(NamedTuple):
@@ -127,6 +130,9 @@ def _take(row: FoundRow | None, cell: Cell, orphans: list[Cell]) -> None:
         row.values.append(cell)
     elif cell.text:
         orphans.append(cell)
+        if row is not None and row.values and (row.values[0].run != row.values[-1].run
+                                                or cell.run == row.values[-1].run):
+            row.extra += 1  # the row's run goes on, or its cells came one a line and one more came
 
 
 def _last_is_empty(rows: list[FoundRow]) -> bool:
@@ -194,11 +200,13 @@ def _cells_contradict(row: FoundRow, filled_per_run: dict[int, int]) -> bool:
 
 
 def _uneven_cell_lines(row: FoundRow) -> bool:
-    """One cell per line, but not every cell the same number of lines after the one before."""
+    """One cell per line, but not every cell the same number of lines after the one before (page footers
+    between them aside)."""
     lines = [t.line for t in row.values]
     if len(lines) < 3 or len(set(lines)) < len(lines) or row.line in lines:
         return False
-    return len({b - a for a, b in zip(lines, lines[1:], strict=False)}) > 1
+    paces = [t.pace for t in row.values]
+    return len({b - a for a, b in zip(paces, paces[1:], strict=False)}) > 1
 
 
 def read_review_litigation(cells: list[Cell]) -> list[FoundRow]:
@@ -230,6 +238,9 @@ def _review_copies(cells: list[Cell], width: int) -> list[list[Cell]]:
 
 
 def _review_row(cells: list[Cell]) -> FoundRow | None:
+    parts = _review_parts(cells)
+    if parts is not None:
+        return parts
     last_header = max((i for i, cell in enumerate(cells) if _is_review_header(cell)), default=-1)
     if last_header < 0:
         return None
@@ -244,6 +255,43 @@ def _review_row(cells: list[Cell]) -> FoundRow | None:
             continue
         row.values.append(cell)
     return row
+
+
+def _review_parts(cells: list[Cell]) -> FoundRow | None:
+    """表四 printed as several tables, each a header naming its proceedings and one row of values
+    (行政复议's five, then 行政诉讼's ten): one row of the parts' values in their columns, when every part's
+    values fill exactly its columns. None when the cells are not such parts (one table, or parts that
+    do not fill their columns: read as one table, which flags them)."""
+    parts: list[tuple[list[Cell], list[Cell]]] = []
+    header: list[Cell] = []
+    values: list[Cell] = []
+    for cell in cells:
+        if cell.is_value:
+            values.append(cell)
+            continue
+        if values:
+            parts.append((header, values))
+            header, values = [], []
+        header.append(cell)
+    if values:
+        parts.append((header, values))
+    parts = [(h, v) for h, v in parts if any(_is_review_header(c) for c in h)]
+    if len(parts) < 2:
+        return None
+    columns: list[str] = []
+    taken: list[Cell] = []
+    for part_header, part_values in parts:
+        part = part_columns(part_header)
+        while part is not None and len(part_values) > len(part) and not part_values[-1].text:
+            part_values = part_values[:-1]
+        if part is None or len(part_values) != len(part):
+            return None
+        columns.extend(part)
+        taken.extend(part_values)
+    if sorted(columns) != sorted(REVIEW_CODES):
+        return None
+    first = parts[0][0][-1]
+    return FoundRow("review_litigation", "*", first.text, first.line, values=taken, columns=tuple(columns))
 
 
 def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
@@ -348,13 +396,15 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
     notes = [] if row.note is None else [row.note]
     if expected is not None and len(values) == 1 and values[0].joined:
         values = _apart(values[0], expected)
-    if len(values) == expected and row.columns_known:
+    if len(values) == expected and row.columns_known and not row.extra:
         return _facts(row, columns, values), notes
     raw = [t.text for t in values]
     if row.columns is None:
         reason = "the template generation of its block is unknown"
     elif not row.columns_known:
         reason = "its headers name columns that cannot be matched to the template's"
+    elif row.extra:
+        reason = f"{row.extra} more value(s) follow its {expected} cells before the next label"
     elif any(cell.joined for cell in values):
         reason = f"its digits ran together and cannot be split into {expected} cells with certainty"
     else:

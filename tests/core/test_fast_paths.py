@@ -148,7 +148,7 @@ def test_one_run_rule_equals_the_general_rule():
 def test_one_run_rule_on_made_up_rows():
     def row(label_line, cells, in_doubt=False):
         return tables.FoundRow("applications", "granted", "予以公开", label_line, label_in_doubt=in_doubt,
-                               values=[Cell(text, line, True, line) for text, line in cells])
+                               values=[Cell(text, line, True, line, pace=line) for text, line in cells])
 
     filled = Counter({6: 7, 8: 1})  # runs numbered as their lines: one run a line
     cases = [row(5, [("1", 6)] * 7, in_doubt=True), row(5, [("1", 6)] * 7), row(6, [("1", 6)] * 3),

@@ -178,23 +178,7 @@ def test_every_family_prints_most_known_reports(name: str):
 # ------------------------------------------------------------------------------------ every family, every report
 
 
-# Families the reader does not read fully yet (issue 27, open): strict, so a fix shows as XPASS and fails
-# until its entry is removed. None of them gives a silently wrong cell (that test has no exception).
-GAPS = {
-    "crawler_one_line": "a one-line body without 表三 is not cut into lines (no 本年新收 signature)",
-    "crawler_one_line/run_together": "a one-line body without 表三 is not cut into lines",
-    "pipe_cell_per_line/opening_pipe": "表四 after an opening '|' line per row is not found",
-    "split_tables": "表四 printed as two tables (行政复议, 行政诉讼) is not joined",
-}
-NO_FACTS_GAPS = {name: GAPS[name] for name in ("crawler_one_line", "crawler_one_line/run_together")}
-
-
-def _with_gaps(gaps: dict[str, str]) -> list:
-    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=gaps[name])) if name in gaps else name
-            for name in FAMILY_NAMES]
-
-
-@pytest.mark.parametrize("name", _with_gaps(NO_FACTS_GAPS))
+@pytest.mark.parametrize("name", FAMILY_NAMES)
 def test_parser_finds_facts_in_every_report(name: str):
     assert tally(name).without_facts == [], f"{name}: no facts at all for {tally(name).without_facts}"
 
@@ -205,7 +189,7 @@ def test_no_cell_is_silently_wrong(name: str):
     assert result.counts["silently_wrong"] == 0, f"{name}: {result.listing('silently_wrong')}"
 
 
-@pytest.mark.parametrize("name", _with_gaps(GAPS))
+@pytest.mark.parametrize("name", FAMILY_NAMES)
 def test_certain_cells_are_exact(name: str):
     result = tally(name)
     exact, certain = result.counts["exact"], result.counts["certain"]
@@ -225,6 +209,14 @@ def test_cells_run_together_are_flagged_not_guessed(name: str):
 families = st.sampled_from(FAMILY_NAMES)
 generations = st.sampled_from(GENERATIONS)
 seeds = st.integers(min_value=0, max_value=2**32 - 1)
+
+
+SEPARATORS = {("blank_line_cells", "extra_blank_lines")}
+# One cell a line, where an empty cell and one pad of merge residue both print as a lone '|' (wild 003): a
+# value line duplicated or lost next to such a line gives a row of the right count that no check can catch
+# in 表二 (which has no identities). Known and open (issue 27); every other family and perturbation is held.
+AMBIGUOUS = {("pipe_cell_per_line", perturbation): "an empty cell and one pad of merge residue print alike"
+             for perturbation in ("duplicate_line", "drop_value_line")}
 
 
 def random_report(seed: int, generation: str, blanks: bool, family: Family) -> KnownReport:
@@ -248,8 +240,6 @@ def unchecked_wrong_values(known: KnownReport, report: ParsedReport) -> list[str
             and (key not in known.cells or not reads_as(known.cells[key], fact))]
 
 
-@pytest.mark.xfail(reason="issue 27, open: an extra blank line or a page footer in one-cell-per-line layouts "
-                          "is read as a lost cell (flagged, not wrong)")
 @BOUNDED
 @given(seed=seeds, name=families, generation=generations, blanks=st.booleans(),
        perturbation=st.sampled_from(sorted(BENIGN)), rng=st.randoms(use_true_random=False))
@@ -258,11 +248,16 @@ def test_benign_perturbations_leave_every_cell_as_certain(seed: int, name: str, 
     family = FAMILIES[name]
     known = random_report(seed, generation, blanks, family)
     report = parse(family, known, BENIGN[perturbation](family, known, family.render(known), rng))
+    if (name, perturbation) in SEPARATORS:
+        # Blank lines are this layout's cell separators: one more reads as a cell lost, so the row may be
+        # flagged, and it must never be wrong.
+        wrong = unchecked_wrong_values(known, report)
+        assert not wrong, f"{name} after {perturbation}: wrong values:\n" + "\n".join(wrong[:30])
+        return
     off = off_certainty(family, known, report)
     assert not off, f"{name} after {perturbation}: {len(off)} cells off:\n" + "\n".join(off[:30])
 
 
-@pytest.mark.xfail(reason="issue 27, open: a duplicated value line in one-cell-per-line text can shift a row")
 @BOUNDED
 @given(seed=seeds, name=families, generation=generations, blanks=st.booleans(),
        perturbation=st.sampled_from(sorted(DESTRUCTIVE)), rng=st.randoms(use_true_random=False))
@@ -273,4 +268,6 @@ def test_destructive_perturbations_never_give_an_unchecked_wrong_value(seed: int
     known = random_report(seed, generation, blanks, family)
     report = parse(family, known, DESTRUCTIVE[perturbation](family, known, family.render(known), rng))
     wrong = unchecked_wrong_values(known, report)
+    if wrong and (name, perturbation) in AMBIGUOUS and known.has_blanks:
+        pytest.xfail(AMBIGUOUS[name, perturbation])
     assert not wrong, f"{name} after {perturbation}: wrong values, no failing check:\n" + "\n".join(wrong[:30])

@@ -43,7 +43,7 @@ class Cell(NamedTuple):
     run: int
     joined: bool = False
     x: int = -1  # the character column it starts at, in text laid out with spaces (PDF text); else -1
-    pace: int = 0  # its line, less the page footers (and stray empty lines) above it: the rhythm of cells
+    pace: int = 0  # its line, less the page footers above it in the range: the rhythm of one cell a line
 
 
 _new_tuple = tuple.__new__  # the tuple's own constructor: half the cost of the NamedTuple's Python __new__
@@ -56,13 +56,9 @@ def text_grid(lines: list[str], start: int, end: int, openers: bool | None = Non
     append = cells.append
     run = 0
     prefixed: bool | None = None  # whether the section's lines start with a tab (a prefix, not a cell)
-    skipped = 0  # page footer lines so far, and empty lines where empty lines separate nothing
-    dense = _dense(lines, start, end)
+    skipped = 0  # page footer lines so far
     for number in range(start, end + 1):
         line = lines[number - 1]
-        if dense and not line.strip(" "):  # a lone tab is an empty cell, not an empty line
-            skipped += 1
-            continue
         if "\t" in line:
             if prefixed is None:
                 prefixed = _tab_prefixed(lines, start, end)
@@ -93,16 +89,6 @@ def text_grid(lines: list[str], start: int, end: int, openers: bool | None = Non
                 append(_new_tuple(Cell, (text, number, False, run + 1, False, x, number - skipped)))
                 run += 2
     return cells
-
-
-def _dense(lines: list[str], start: int, end: int) -> bool:
-    """Whether the range is written without empty lines between its lines (fewer than one in five empty):
-    an empty line there separates nothing; where empty lines separate cells, they keep the rhythm."""
-    empty = 0
-    for number in range(start, end + 1):
-        if not lines[number - 1].strip(" "):
-            empty += 1
-    return 5 * empty < end - start + 1
 
 
 def _tab_prefixed(lines: list[str], start: int, end: int) -> bool:

@@ -28,7 +28,7 @@ _SQL = """
 with {dims}, cells as (
     select report_id, row, value from read_parquet('{apps}', hive_partitioning = true)
     where applicant = 'total' and row in ('carried_forward', 'carried_over')
-      and cell_status in ('number', 'none_word')
+      and cell_status in ('number', 'none_word', 'inferred')
 )
 select a.agency_id, a.agency, a.year, a.report_id, b.report_id as next_report_id,
        fwd.value as carried_forward, ovr.value as carried_over_next,
@@ -89,7 +89,7 @@ with {dims}, stocks as (
            max(value) filter (where measure = 'previous_year_count') as previous_year_count,
            max(value) filter (where measure = 'net_change') as net_change
     from read_parquet('{facts}', hive_partitioning = true)
-    where cell_status in ('number', 'none_word')
+    where cell_status in ('number', 'none_word', 'inferred')
       and measure in ('in_force', 'issued', 'repealed', 'previous_year_count', 'net_change')
     group by report_id, item
 ), report_pairs as materialized (

@@ -13,6 +13,9 @@ RULES = {
                             "科研机构 before 商业企业); its values were read in the headers' order.",
     "columns_by_template_order": "A table's headers name no column (数据1, 数据2 … or too few words to order "
                                  "them); its values were read in the template's order.",
+    "inferred_cells": "A row's digits ran together (crawler text); the one split into its cells for which its "
+                      "identity holds (total = the parts) was placed with cell_status = inferred. A blank cell "
+                      "the text lost would change the split; withdrawn (missing) when another identity fails.",
     "unparseable_cell": "A cell's text is not a number, blank, 无 or dash; kept as unparseable.",
     "narrative_mismatch": "A figure stated in the prose (applications received, reviews, suits) differs from "
                           "the table cells it should equal.",

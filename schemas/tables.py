@@ -28,6 +28,7 @@ from schemas.catalog import (
     SIGNED_MEASURES,
     TEMPLATES,
     UNITS,
+    VALUED_STATUSES,
     codes,
 )
 from schemas.metrics import METRICS, OUTLIER_METRICS, RATES, TREND_METRICS
@@ -47,18 +48,19 @@ class _ReportKeyed(_Base):
 
 class _Fact(_ReportKeyed):
     value: Series[float] = pa.Field(nullable=True, description="The cell's value; null unless cell_status "
-                                    "is number or none_word (无 → 0).")
+                                    "is number, none_word (无 → 0) or inferred.")
     cell_status: Series[str] = pa.Field(isin=list(CELL_STATUSES), description=(
         "number | blank (cell present, empty) | none_word (无 → 0) | dash (-,/,— → null) | "
-        "missing (row short, cell not placed) | unparseable."))
+        "missing (row short, cell not placed) | unparseable | inferred (digits a crawler ran together, placed "
+        "as the one split the row's identity allows: not proven by the text; issue inferred_cells)."))
     raw: Series[str] = pa.Field(nullable=True, description="The cell text as printed, stripped; null when missing.")
     source_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description=(
         "1-based line of the cell in the report's normalized text (the row label's line when missing)."))
 
-    @pa.dataframe_check(description="Only number and none_word cells carry a value.")
+    @pa.dataframe_check(description="Only number, none_word and inferred cells carry a value.")
     @classmethod
     def value_only_when_valued(cls, df: pd.DataFrame) -> Series[bool]:
-        return df["value"].isna() | df["cell_status"].isin(["number", "none_word"])
+        return df["value"].isna() | df["cell_status"].isin(list(VALUED_STATUSES))
 
 
 class _CountFact(_Fact):
@@ -231,11 +233,14 @@ class DimReports(_ReportKeyed):
     trusted: Series[bool] = pa.Field(description="Every template table found, no error-severity issue and no "
                                      "missing cell.")
     trusted_active_disclosure: Series[bool] = pa.Field(description=(
-        "表二 found, every cell placed, no error-severity rule failed on it (rollups use 表二 figures then)."))
+        "表二 found, every cell placed, no error-severity rule failed on it, and, if it has inferred cells, every "
+        "check of it holds (rollups use 表二 figures then)."))
     trusted_applications: Series[bool] = pa.Field(description=(
-        "表三 found, every cell placed, no error-severity rule failed on it (rollups use 表三 figures then)."))
+        "表三 found, every cell placed, no error-severity rule failed on it, and, if it has inferred cells, every "
+        "check of it holds (rollups use 表三 figures then)."))
     trusted_review_litigation: Series[bool] = pa.Field(description=(
-        "表四 found, every cell placed, no error-severity rule failed on it (rollups use 表四 figures then)."))
+        "表四 found, every cell placed, no error-severity rule failed on it, and, if it has inferred cells, every "
+        "check of it holds (rollups use 表四 figures then)."))
 
     class Config:
         unique = ["report_id"]
@@ -264,6 +269,8 @@ class RollupApplications(_Base):
     template: Series[str] = pa.Field(isin=list(TEMPLATES), description="Template generation.")
     reports: Series[int] = pa.Field(ge=0, description="Reports of the year and template.")
     trusted_reports: Series[int] = pa.Field(ge=0, description="Reports with trusted = true.")
+    inferred_cells: Series[int] = pa.Field(ge=0, description=(
+        "Inferred total-column cells (cell_status inferred) of trusted reports among those summed below."))
     new_received: Series[float] = pa.Field(nullable=True, ge=0, description=(
         "Applications received (total column), trusted reports."))
     handled_total: Series[float] = pa.Field(nullable=True, ge=0, description=(
@@ -347,6 +354,12 @@ class _Counted(_Base):
     active_disclosure_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表二 is trusted.")
     applications_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表三 is trusted.")
     review_litigation_trusted: Series[int] = pa.Field(ge=0, description="Reports whose 表四 is trusted.")
+    active_disclosure_inferred_cells: Series[int] = pa.Field(ge=0, description=(
+        "Inferred cells (cell_status inferred) of the trusted 表二 tables that fed the group's figures."))
+    applications_inferred_cells: Series[int] = pa.Field(ge=0, description=(
+        "Inferred cells of the trusted 表三 tables that fed the group's figures."))
+    review_litigation_inferred_cells: Series[int] = pa.Field(ge=0, description=(
+        "Inferred cells of the trusted 表四 tables that fed the group's figures."))
 
 
 class _AgencyYear(_Counted):

@@ -113,13 +113,16 @@ DIM_COLUMNS = ["report_id", "year", "source_path", "agency", "agency_full", "age
 def dim_record(report: ParsedReport, source_path: str) -> dict:
     """The dim_reports row of one report, with its quality figures. A table of it is trusted when it was
     found, every cell of it placed, and no error-severity rule failed on it or on the report as a whole
-    (the rollups sum a table's figures over such reports)."""
+    (the rollups sum a table's figures over such reports); a table with inferred cells only when every
+    check of it holds (none fails, none is not computable)."""
     cells = Counter(f.table for f in report.facts)
     unplaced = Counter(f.table for f in report.facts if f.cell_status in UNKNOWN)
     error_tables = {i.table for i in report.issues if i.severity == "error"}
     errors = sum(i.severity == "error" for i in report.issues)
     total, missing = cells.total(), unplaced.total()
     rule_failed = any(c.status == "fails" for c in report.checks)
+    inferred = {f.table for f in report.facts if f.cell_status == "inferred"}
+    unproven = {c.table for c in report.checks if c.table in inferred and c.status != "holds"}
     placed_share = (total - missing) / total if total else 0.0
     return {"report_id": report.report_id, "year": report.year.year, "source_path": source_path,
             "agency": report.agency.name, "agency_full": report.agency.full_name,
@@ -132,9 +135,10 @@ def dim_record(report: ParsedReport, source_path: str) -> dict:
             "encoding": report.encoding, "source_format": report.source_format, "cells": total,
             "cells_missing": missing, "errors": errors,
             "quality_score": placed_share * (0.5 if rule_failed else 1.0),
-            "trusted": errors == 0 and missing == 0 and cells.keys() == FACT_TABLES.keys(),
+            "trusted": errors == 0 and missing == 0 and cells.keys() == FACT_TABLES.keys()
+            and not unproven,
             **{f"trusted_{table}": cells[table] > 0 and not unplaced[table] and not error_tables & {table, None}
-               for table in FACT_TABLES}}
+               and table not in unproven for table in FACT_TABLES}}
 
 
 ISSUE_COLUMNS = ["report_id", "year", "source_path", "rule", "severity", "table", "row", "column", "expected",

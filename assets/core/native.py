@@ -13,8 +13,8 @@ from pathlib import Path
 
 # The pure stages every report goes through (decoding to facts, checks and the rows of each table).
 COMPILED = tuple(f"assets.core.{name}" for name in (
-    "text", "values", "flattened", "grid", "headers", "reading", "sections", "tables", "quality", "narrative",
-    "metadata", "agency", "region", "report", "issues", "frames")) + ("schemas.catalog",)
+    "text", "values", "flattened", "grid", "headers", "inference", "reading", "sections", "tables", "quality",
+    "narrative", "metadata", "agency", "region", "report", "issues", "frames")) + ("schemas.catalog",)
 
 
 def source_paths() -> list[str]:

@@ -10,13 +10,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from schemas.catalog import APPLICANTS, APPLICATION_ROW_GROUPS, NARRATIVE_MEASURES, OUTCOMES, PROCEEDINGS, codes
+from schemas.catalog import (
+    APPLICANTS,
+    APPLICATION_ROW_GROUPS,
+    NARRATIVE_MEASURES,
+    OUTCOMES,
+    PROCEEDINGS,
+    VALUED_STATUSES,
+    codes,
+)
 
 from .issues import Issue
 from .narrative import NarrativeFact
 from .tables import Fact
 
-VALUED = ("number", "none_word")
+VALUED = VALUED_STATUSES
 UNKNOWN = ("missing", "unparseable")
 _TOLERANCE = 1e-6
 Key = tuple[str, str, str]  # (table, row, column) of a template cell

@@ -143,6 +143,13 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
     facts, issues = _place(rows)
     narrative = extract_narrative(lines)
     checks, rule_issues = check_report(facts, narrative)
+    withdrawn = _inferred_contradicted(facts, checks)
+    if withdrawn:
+        facts = [_withdrawn(f) if (f.table, f.row) in withdrawn else f for f in facts]
+        issues += [Issue("inferred_cells", "warning", f"{table} row {row}: its inferred split is withdrawn, "
+                         "a check of its table fails with it; the cells are missing", table=table, row=row)
+                   for table, row in sorted(withdrawn)]
+        checks, rule_issues = check_report(facts, narrative)
     title = find_title(lines)
     agency, agency_issues = identify_agency(lines)
     return ParsedReport(
@@ -237,6 +244,17 @@ def _repeated_row(kept: FoundRow, again: FoundRow) -> Issue:
     return Issue("missing_cells", "error", f"{where} with other values; first kept (line {kept.line})",
                  table=again.table, row=again.row, expected=" ".join(kept_values) or None,
                  found=" ".join(again_values) or None)
+
+
+def _inferred_contradicted(facts: list[Fact], checks: list[Check]) -> set[tuple[str, str]]:
+    """Rows with inferred cells in a table one of whose checks fails: the inference is not kept (its row's
+    own identity held, but the table's other identities are the evidence that would have to agree)."""
+    failing = {c.table for c in checks if c.status == "fails"}
+    return {(f.table, f.row) for f in facts if f.cell_status == "inferred" and f.table in failing}
+
+
+def _withdrawn(fact: Fact) -> Fact:
+    return fact._replace(value=None, cell_status="missing", raw=None)
 
 
 def _report_issues(confident: bool, template: str, year: YearDecision, traditional: bool) -> list[Issue]:

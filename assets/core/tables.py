@@ -28,6 +28,7 @@ from schemas.catalog import (
 
 from .grid import Cell
 from .headers import APPLICANT_CODES, REVIEW_CODES, Columns, columns_from_header, part_columns
+from .inference import consistent_splits, identity_of
 from .issues import Issue
 from .text import compact
 from .values import parse_cell
@@ -398,6 +399,11 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
         values = _apart(values[0], expected)
     if len(values) == expected and row.columns_known and not row.extra:
         return _facts(row, columns, values), notes
+    candidates: list[tuple[int, ...]] = []
+    if len(values) == 1 and values[0].joined and row.columns_known and not row.extra:
+        candidates = consistent_splits(values[0].text, columns)
+        if len(candidates) == 1:
+            return _inferred(row, columns, values[0], candidates[0]), [*notes, inferred_issue(row)]
     raw = [t.text for t in values]
     if row.columns is None:
         reason = "the template generation of its block is unknown"
@@ -406,13 +412,31 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
     elif row.extra:
         reason = f"{row.extra} more value(s) follow its {expected} cells before the next label"
     elif any(cell.joined for cell in values):
-        reason = f"its digits ran together and cannot be split into {expected} cells with certainty"
+        reason = (f"its digits ran together and cannot be split into {expected} cells with certainty; "
+                  f"{len(candidates)} splits satisfy {identity_of(columns) or 'no identity'}"
+                  + (f" ({', '.join(map(str, candidates[:3]))}{' …' if len(candidates) > 3 else ''})"
+                     if candidates else ""))
     else:
         reason = f"{len(values)} values for {expected} cells"
     issue = Issue("missing_cells", "warning", f"{_where(row)}: {reason}; unplaced values {raw}",
                   table=row.table, row=row.row, expected=str(expected), found=str(len(values)))
     return [_new_tuple(Fact, (*key, None, "missing", None, row.line, None))
             for key in _cell_keys(row.table, row.row, columns)], [*notes, issue]
+
+
+def _inferred(row: FoundRow, columns: tuple[str, ...], cell: Cell, split: tuple[int, ...]) -> list[Fact]:
+    """The cells of the one split of a digit run that the row's identity allows, as ``inferred``."""
+    return [_new_tuple(Fact, (table, row_code, column_code, float(value), "inferred", str(value), cell.line, None))
+            for (table, row_code, column_code), value in zip(_cell_keys(row.table, row.row, columns), split,
+                                                            strict=True)]
+
+
+def inferred_issue(row: FoundRow) -> Issue:
+    """What an inferred row says: which digits, which identity, and that a dropped blank would change it."""
+    return Issue("inferred_cells", "warning", f"{_where(row)}: its digits '{row.values[0].text}' ran together; "
+                 f"placed as the only split into {len(row.columns or ())} cells for which "
+                 f"{identity_of(row.columns or ())} holds (cell_status inferred: a blank cell the text lost would "
+                 "change it)", table=row.table, row=row.row, found=row.values[0].text)
 
 
 def _apart(cell: Cell, expected: int) -> list[Cell]:

@@ -6,6 +6,7 @@ Dagster, so the parser can be used and tested on its own.
 """
 
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 
 from schemas.catalog import FACT_TABLES, MEASURES
@@ -22,6 +23,8 @@ from .tables import (
     DETACHED,
     Fact,
     FoundRow,
+    inferred_facts,
+    joined_candidates,
     missing_rows,
     place_row,
     read_active_disclosure,
@@ -141,6 +144,7 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
     """The last stage: template, year, placed cells, arithmetic checks and issues of one report."""
     template, year = template_and_year(lines, rows)
     facts, issues = _place(rows)
+    facts, issues = _infer_together(rows, facts, issues)
     narrative = extract_narrative(lines)
     checks, rule_issues = check_report(facts, narrative)
     withdrawn = _inferred_contradicted(facts, checks)
@@ -244,6 +248,40 @@ def _repeated_row(kept: FoundRow, again: FoundRow) -> Issue:
     return Issue("missing_cells", "error", f"{where} with other values; first kept (line {kept.line})",
                  table=again.table, row=again.row, expected=" ".join(kept_values) or None,
                  found=" ".join(again_values) or None)
+
+
+_MAX_COMBINATIONS = 256
+
+
+def _infer_together(rows: list[FoundRow], facts: list[Fact], issues: list[Issue]) -> tuple[list[Fact], list[Issue]]:
+    """表三 rows of run-together digits that several cuts fit: the cuts of all of them that let every check
+    of the table hold together (each column's outcome_sum and balance), when exactly one combination does,
+    placed as inferred. Otherwise they stay missing."""
+    open_rows = [(row, c) for row in rows if row.table == "applications" and row.row != DETACHED
+                 and (c := joined_candidates(row)) is not None and len(c) > 1]
+    combinations = 1
+    for _, candidates in open_rows:
+        combinations *= len(candidates)
+    if not open_rows or combinations > _MAX_COMBINATIONS:
+        return facts, issues
+    keys = {(row.table, row.row) for row, _ in open_rows}
+    kept = [f for f in facts if (f.table, f.row) not in keys]
+    fitting = []
+    for choice in itertools.product(*(candidates for _, candidates in open_rows)):
+        placed = [f for (row, _), split in zip(open_rows, choice, strict=True) for f in inferred_facts(row, split)]
+        checks, _ = check_report(kept + placed)
+        if not any(c.status == "fails" and c.table == "applications" for c in checks):
+            fitting.append(placed)
+    if len(fitting) != 1:
+        return facts, issues
+    by_cell = {(f.table, f.row, f.column): f for f in fitting[0]}
+    decided = [Issue("inferred_cells", "warning", f"applications row {row.row}: of its {len(candidates)} cuts of "
+                     f"'{row.values[0].text}', the one with which every check of 表三 holds together with the "
+                     "other rows (cell_status inferred)", table="applications", row=row.row)
+               for row, candidates in open_rows]
+    unplaced = {("applications", row.row) for row, _ in open_rows}
+    return [by_cell.get((f.table, f.row, f.column), f) for f in facts], \
+        [i for i in issues if (i.table, i.row) not in unplaced] + decided
 
 
 def _inferred_contradicted(facts: list[Fact], checks: list[Check]) -> set[tuple[str, str]]:

@@ -399,11 +399,9 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
         values = _apart(values[0], expected)
     if len(values) == expected and row.columns_known and not row.extra:
         return _facts(row, columns, values), notes
-    candidates: list[tuple[int, ...]] = []
-    if len(values) == 1 and values[0].joined and row.columns_known and not row.extra:
-        candidates = consistent_splits(values[0].text, columns)
-        if len(candidates) == 1:
-            return _inferred(row, columns, values[0], candidates[0]), [*notes, inferred_issue(row)]
+    candidates = joined_candidates(row, values)
+    if candidates is not None and len(candidates) == 1:
+        return _inferred(row, columns, values[0], candidates[0]), [*notes, inferred_issue(row)]
     raw = [t.text for t in values]
     if row.columns is None:
         reason = "the template generation of its block is unknown"
@@ -411,7 +409,7 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
         reason = "its headers name columns that cannot be matched to the template's"
     elif row.extra:
         reason = f"{row.extra} more value(s) follow its {expected} cells before the next label"
-    elif any(cell.joined for cell in values):
+    elif candidates is not None:
         reason = (f"its digits ran together and cannot be split into {expected} cells with certainty; "
                   f"{len(candidates)} splits satisfy {identity_of(columns) or 'no identity'}"
                   + (f" ({', '.join(map(str, candidates[:3]))}{' …' if len(candidates) > 3 else ''})"
@@ -422,6 +420,20 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
                   table=row.table, row=row.row, expected=str(expected), found=str(len(values)))
     return [_new_tuple(Fact, (*key, None, "missing", None, row.line, None))
             for key in _cell_keys(row.table, row.row, columns)], [*notes, issue]
+
+
+def joined_candidates(row: FoundRow, values: list[Cell] | None = None) -> list[tuple[int, ...]] | None:
+    """The cuts of a row given as one run of digits (its cells unknown) that satisfy its identity; None when
+    the row is not such a row. ``values``: the row's values as placement trimmed them."""
+    values = row.values if values is None else values
+    if len(values) != 1 or not values[0].joined or not row.columns_known or row.extra or row.columns is None:
+        return None
+    return consistent_splits(values[0].text, row.columns)
+
+
+def inferred_facts(row: FoundRow, split: tuple[int, ...]) -> list[Fact]:
+    """The row's cells as ``split``, inferred (a row given as one run of digits)."""
+    return _inferred(row, row.columns or (), row.values[0], split)
 
 
 def _inferred(row: FoundRow, columns: tuple[str, ...], cell: Cell, split: tuple[int, ...]) -> list[Fact]:

@@ -77,3 +77,19 @@ def test_markdown_heading_marks_do_not_hide_sections():
     text = ("## **二、主动公开政府信息情况**\n第二十条第(一)项\n"
             "信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 7 0 9\n")
     assert _cells(text, "active_disclosure")[("regulations", "in_force")] == 9
+
+
+def test_inference_stays_missing_when_no_identity_decides():
+    """A 表二 row of run-together digits has no identity: never inferred. A 表三 row whose cuts the checks
+    cannot tell apart stays missing with the candidates."""
+    body = ("二、主动公开政府信息情况 第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数规章 000"
+            "行政规范性文件693665 三、收到和处理政府信息公开申请情况 申请人情况自然人法人或其他组织总计"
+            "一、本年新收政府信息公开申请数量270020130二、上年结转政府信息公开申请数量0000000"
+            " 四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 政策解读的形式还不够丰富,"
+            "下一步将持续改进。")
+    report = parse_report("t.txt", (TITLE + body + "\n").encode("utf-8"))
+    cells = {(f.row, f.column): f for f in report.facts}
+    assert cells[("regulations", "issued")].cell_status == "number"
+    assert cells[("normative_documents", "issued")].cell_status == "missing"
+    assert cells[("new_received", "total")].cell_status == "missing"
+    assert any("2 splits satisfy row_total" in i.message for i in report.issues if i.row == "new_received")

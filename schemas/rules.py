@@ -16,6 +16,8 @@ RULES = {
     "inferred_cells": "A row's digits ran together (crawler text); the one split into its cells for which its "
                       "identity holds (total = the parts) was placed with cell_status = inferred. A blank cell "
                       "the text lost would change the split; withdrawn (missing) when another identity fails.",
+    "row_by_template_order": "A 表二 row's label is missing from the text (a blank line where 规章 stands); "
+                             "its values were placed as the one row the template's fixed order puts there.",
     "unparseable_cell": "A cell's text is not a number, blank, 无 or dash; kept as unparseable.",
     "narrative_mismatch": "A figure stated in the prose (applications received, reviews, suits) differs from "
                           "the table cells it should equal.",

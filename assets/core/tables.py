@@ -303,18 +303,26 @@ def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
     read: dict[tuple[str, ...] | None, Columns] = {}  # the block header's columns, per template measures
     current: FoundRow | None = None
     orphans: list[Cell] = []
+    pending: list[Cell] = []  # values after a block's header, before any row label: a row whose label is lost
     for cell in cells:
         if cell.is_value:
-            _take(current, cell, orphans)
+            if current is None and header:
+                pending.append(cell)
+            else:
+                _take(current, cell, orphans)
             continue
         label = compact(cell.text)
         if _BLOCK.search(label):
             header, current, read = [], None, {}
+            orphans.extend(c for c in pending if c.text)
+            pending = []
             continue
         item = _item(label) if len(label) <= _MAX_ITEM_LABEL else None
         if item is None:
             if current is not None and _filled(current):
                 header, current, read = [], None, {}
+            orphans.extend(c for c in pending if c.text)
+            pending = []
             header.append(cell)
             continue
         header_text = compact("".join(c.text for c in header))
@@ -326,11 +334,36 @@ def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
             columns = Columns(None, True, None) if template is None else columns_from_header(
                 "active_disclosure", header, cell.line, template)
             read[template] = columns
+        unlabeled = _unlabeled_row(pending, item, rows, header, columns) if any(c.text for c in pending) else None
+        if unlabeled is not None:
+            rows.append(unlabeled)
+        else:
+            orphans.extend(c for c in pending if c.text)
+        pending = []
         current = FoundRow("active_disclosure", item, cell.text, cell.line, columns=columns.codes,
                            units=_header_units(header_text, columns.codes), label_in_doubt=_last_is_empty(rows),
                            note=None if noted else columns.note, columns_known=columns.known)
         rows.append(current)
+    orphans.extend(c for c in pending if c.text)
     return _settle("active_disclosure", rows, orphans, cells)
+
+
+def _unlabeled_row(values: list[Cell], item: str, rows: list[FoundRow], header: list[Cell],
+                   columns: Columns) -> FoundRow | None:
+    """Values between a block's header and its row ``item`` whose own label the text lost (a blank line where
+    规章 should be): the row the template's fixed order puts there, when exactly one of the block's rows
+    comes before ``item`` and it is not printed yet. None when the order leaves it open."""
+    block = BLOCK_OF_ITEM[item].items
+    seen = {r.row for r in rows if r.line >= header[0].line}
+    before = [code for code in block[:block.index(item)] if code not in seen]
+    if len(before) != 1 or columns.codes is None or len(values) != len(columns.codes):
+        return None
+    note = Issue("row_by_template_order", "info", f"active_disclosure: values at line {values[0].line} have no row "
+                 f"label; placed as {before[0]}, the one row the template puts before {item} in its block",
+                 table="active_disclosure", row=before[0])
+    return FoundRow("active_disclosure", before[0], "", values[0].line, values=list(values), columns=columns.codes,
+                    units=_header_units(compact("".join(c.text for c in header)), columns.codes),
+                    note=note, columns_known=columns.known)
 
 
 def settle_generation(rows: list[FoundRow]) -> None:

@@ -19,11 +19,12 @@ from nbclient import NotebookClient
 
 from benchmarks.generate_corpus import build_report
 from orchestration.runner import run_pipeline
+from schemas.catalog import VALUED_STATUSES
 from tests.conftest import ROOT, SAMPLE_DIR
 
 NOTEBOOK = ROOT / "notebooks" / "explore.ipynb"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-VALUED = ["number", "none_word"]
+VALUED = list(VALUED_STATUSES)
 NEW_RECEIVED = "一、本年新收政府信息公开申请数量"  # the row label in the generator's truth files
 
 

@@ -35,9 +35,10 @@ notebook: $(STAMP)  ## run notebooks/explore.ipynb on the warehouse (after `make
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-score: $(STAMP)  ## the independent scorer on the seeds and the devset (needs ../shared)
+score: $(STAMP)  ## the independent scorer on the seeds, the devset and the wild pages (needs ../shared)
 	$(PYTHON) ../shared/tools/score_reports.py --truth ../shared/seeds/truth --raw ../shared/seeds/raw --cmd "$(BIN)/govreports parse --json" --per-report
 	$(PYTHON) ../shared/tools/score_reports.py --truth ../shared/devset/truth --raw ../shared/devset/raw --cmd "$(BIN)/govreports parse --json" --per-report
+	$(PYTHON) ../shared/tools/score_reports.py --truth ../shared/wild/truth --raw ../shared/wild/raw --cmd "$(BIN)/govreports parse --json" --per-report
 
 clean:
 	rm -rf data/warehouse $(DAGSTER_HOME)

@@ -4,7 +4,9 @@ Belongs here: the one reader for 表二, 表三 and 表四 in every layout. Layo
 front ends (grid.py, html.py) turn a file into cells; everything here is driven by the template catalog.
 
 The placement rule is the product's promise: a row's values are placed only when their count equals
-the template's column count (trailing padding blanks aside). Otherwise every cell of the row is
+the template's column count (trailing padding blanks aside), in the columns its headers name (headers.py),
+and nothing in the layout contradicts them. A row of digits run together is placed as ``inferred`` only
+when the template's arithmetic leaves one cut (inference.py). Otherwise every cell of the row is
 ``missing`` and a ``missing_cells`` issue lists the raw values, so nothing is guessed and nothing lost.
 """
 

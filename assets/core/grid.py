@@ -25,8 +25,8 @@ _WORD = re.compile(r"\S+")
 _PAGE_FOOTER = re.compile(r"[—–-]{1,2}\s*\d{1,3}\s*[—–-]{1,2}|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?"
                           r"|\d{1,3}\s*/\s*\d{1,3}")
 _BLOCK_LABEL = re.compile(r"第二十条第?\(?[一二三四五六七八九十]*\)?项?$")
-_MAX_ROW_LABEL = 60
-_MAX_ITEM_LABEL = 16
+MAX_ROW_LABEL = 60  # longer text is prose, not a 表三 row label
+MAX_ITEM_LABEL = 16  # longer text is not a 表二 item label
 _PADDING: tuple[tuple[str, bool], ...] = ()  # a line of pipes only: merged-cell residue, no cell
 _BARE_PIPE = "|"  # the text of a lone '|' line: an empty cell, or the opener of the row that follows
 
@@ -65,7 +65,7 @@ def text_grid(lines: list[str], start: int, end: int, openers: bool | None = Non
             parts = line_parts(line, prefixed)
         else:
             parts = line_parts(line)
-        if not parts and _PAGE_FOOTER.fullmatch(line.strip()):
+        if not parts and line.strip() and _PAGE_FOOTER.fullmatch(line.strip()):
             skipped += 1
             continue
         if len(parts) == 1:
@@ -217,13 +217,14 @@ def _flush(out: list[Part], line: str, label: list[tuple[str, int]], values: lis
     out.extend((value, True, x) for value, x in values)
 
 
-_application_row = lru_cache(maxsize=4096)(partial(match_code, APPLICATION_ROWS))
-_item = lru_cache(maxsize=4096)(partial(match_code, ITEMS))
+# Labels repeat across reports (the template's wording), so each dimension's matches are remembered.
+application_row = lru_cache(maxsize=4096)(partial(match_code, APPLICATION_ROWS))
+item_of = lru_cache(maxsize=4096)(partial(match_code, ITEMS))
 
 
 def _is_row_label(label: str) -> bool:
     """Whether a word starts a table row of the catalog (a 表二 item, a 表三 row or group, a 表二 block)."""
-    if len(label) <= _MAX_ITEM_LABEL and (_item(label) is not None or label.startswith(APPLICATION_GROUP_KEYS)):
+    if len(label) <= MAX_ITEM_LABEL and (item_of(label) is not None or label.startswith(APPLICATION_GROUP_KEYS)):
         return True
-    return len(label) <= _MAX_ROW_LABEL and (_application_row(label) is not None
+    return len(label) <= MAX_ROW_LABEL and (application_row(label) is not None
                                               or _BLOCK_LABEL.search(label) is not None)

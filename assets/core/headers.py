@@ -118,6 +118,12 @@ def _matched_words(words: list[str], vocabulary: dict[str, str]) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=16)  # a handful of vocabularies
+def _longest_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A vocabulary's words and the header titles, longest first (the order ``_glued`` tries them in)."""
+    return tuple(sorted([*words, *_HEADER_TITLES], key=len, reverse=True))
+
+
 def _glued(word: str, vocabulary: dict[str, str]) -> list[str]:
     """The codes of a word that is header words run together and nothing else (crawler text:
     申请人情况自然人法人或其他组织总计), longest words first. A word with anything else in it (prose, a mangled
@@ -126,7 +132,7 @@ def _glued(word: str, vocabulary: dict[str, str]) -> list[str]:
         return []
     found = []
     index = 0
-    labels = sorted([*vocabulary, *_HEADER_TITLES], key=len, reverse=True)
+    labels = _longest_first(tuple(vocabulary))
     while index < len(word):
         label = next((label for label in labels if len(label) > 1 and word.startswith(label, index)), None)
         if label is None:

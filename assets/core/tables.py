@@ -12,23 +12,21 @@ when the template's arithmetic leaves one cut (inference.py). Otherwise every ce
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import NamedTuple
 
 from schemas.catalog import (
     APPLICANTS,
     APPLICATION_ROW_GROUPS,
-    APPLICATION_ROWS,
     APPLICATION_ROWS_BY_GENERATION,
     BLOCK_OF_ITEM,
     GENERATION_MARKERS,
     ITEMS,
     REVIEW_HEADER_KEYS,
     codes,
-    match_code,
 )
 
-from .grid import Cell
+from .grid import MAX_ITEM_LABEL, MAX_ROW_LABEL, Cell, application_row, item_of
 from .headers import APPLICANT_CODES, REVIEW_CODES, Columns, columns_from_header, part_columns
 from .inference import consistent_splits, identity_of
 from .issues import Issue
@@ -38,12 +36,7 @@ from .values import parse_cell
 _BLOCK = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
 _UNIT_IN_HEADER = re.compile(r"\((?:单位:)?(万元|元)\)")
 _HEADER_UNITS = {"万元": "wan_yuan", "元": "yuan"}
-_MAX_LABEL = 60
-_MAX_ITEM_LABEL = 16
 _MAX_HEADER = 40  # a 表四 header line of PDF text holds several header words
-# Labels repeat across reports (the template's wording), so each dimension's matches are remembered.
-_application_row = lru_cache(maxsize=4096)(partial(match_code, APPLICATION_ROWS))
-_item = lru_cache(maxsize=4096)(partial(match_code, ITEMS))
 _ENUMERATED = re.compile(r"^(?:\d{1,2}[.、]|\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)")
 
 
@@ -109,7 +102,7 @@ def read_applications(cells: list[Cell]) -> list[FoundRow]:
             _take(current, cell, orphans)
             continue
         label = compact(cell.text)
-        code = _application_row(label) if len(label) <= _MAX_LABEL else None
+        code = application_row(label) if len(label) <= MAX_ROW_LABEL else None
         if code is not None:
             if not rows:
                 columns = columns_from_header("applications", header, cell.line)
@@ -319,7 +312,7 @@ def read_active_disclosure(cells: list[Cell]) -> list[FoundRow]:
             orphans.extend(c for c in pending if c.text)
             pending = []
             continue
-        item = _item(label) if len(label) <= _MAX_ITEM_LABEL else None
+        item = item_of(label) if len(label) <= MAX_ITEM_LABEL else None
         if item is None:
             if current is not None and _filled(current):
                 header, current, read = [], None, {}

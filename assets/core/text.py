@@ -178,7 +178,11 @@ _TRADITIONAL = re.compile("[開與關數處請況項議訟據規務導發應辦�
                           "實現總結審維糾護權屬國過經區縣鎮鄉]")
 _TRADITIONAL_MIN = 12  # in the first _TRADITIONAL_HEAD characters: a Simplified text has none
 _TRADITIONAL_HEAD = 4000
-_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)  # built on first use (it loads its dictionaries), not at import
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
 def is_traditional(text: str) -> bool:
@@ -193,8 +197,9 @@ def is_traditional(text: str) -> bool:
 def to_simplified(lines: list[str]) -> list[str]:
     """Traditional lines in Simplified characters (OpenCC's t2s), one line for one line, so the catalog's
     labels match; digits and punctuation are unchanged."""
-    converted = split_lines(_TO_SIMPLIFIED.convert("\n".join(lines)))
-    return converted if len(converted) == len(lines) else [_TO_SIMPLIFIED.convert(line) for line in lines]
+    converter = _to_simplified()
+    converted = split_lines(converter.convert("\n".join(lines)))
+    return converted if len(converted) == len(lines) else [converter.convert(line) for line in lines]
 
 
 @lru_cache(maxsize=1 << 14)  # the stages compact each line of a report several times

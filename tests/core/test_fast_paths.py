@@ -7,13 +7,12 @@ from collections import Counter
 
 from assets.core import report as report_module
 from assets.core import tables
-from assets.core.grid import Cell, text_grid
+from assets.core.grid import Cell, application_row, item_of, text_grid
 from assets.core.issues import Issue
 from assets.core.narrative import _ANY, _GATE, _PATTERNS, gate
 from assets.core.reading import read_lines
 from assets.core.report import identify, parse_report
 from assets.core.sections import find_sections
-from assets.core.tables import _application_row, _item
 from assets.core.text import _TRANSLATION, compact, normalize_line, normalize_text, split_lines
 from assets.core.values import is_value_text
 from benchmarks.generate_corpus import build_report
@@ -37,8 +36,8 @@ def test_remembered_label_matches_equal_the_catalog_scan():
     report = parse_report("sample", (SAMPLE_DIR / "002_a6a6458d8018b677.txt").read_bytes())
     labels = {"".join(line.split()) for line in report.lines} | {"", "合计", "三、本年度办理结果"}
     for label in labels:
-        assert _application_row(label) == match_code(APPLICATION_ROWS, label)
-        assert _item(label) == match_code(ITEMS, label)
+        assert application_row(label) == match_code(APPLICATION_ROWS, label)
+        assert item_of(label) == match_code(ITEMS, label)
 
 
 def test_cell_knows_once_whether_it_is_a_value():

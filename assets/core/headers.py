@@ -28,7 +28,8 @@ _MAX_JOIN = 3  # header words split over at most this many cells or lines
 _PUNCTUATION = "|:()*"
 _WORD = re.compile(r"\S+")
 _MAX_GLUED = 160
-_HEADER_TITLES = ("申请人情况", "信息内容")  # header words that name no column
+# Header words that name no column of the vocabulary being read (a 表四 proceeding names none of its outcomes).
+_HEADER_TITLES = ("申请人情况", "信息内容", "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉")
 _ALIGNED = 1  # words of one column start within this many characters of each other
 _TEMPLATES = {"applications": APPLICANT_CODES, "review_litigation": REVIEW_CODES}
 

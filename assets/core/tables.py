@@ -28,7 +28,7 @@ from schemas.catalog import (
 
 from .grid import MAX_ITEM_LABEL, MAX_ROW_LABEL, Cell, application_row, item_of
 from .headers import APPLICANT_CODES, REVIEW_CODES, Columns, columns_from_header, part_columns
-from .inference import consistent_splits, identity_of
+from .inference import PLACED_IDENTITIES, consistent_splits, identity_of
 from .issues import Issue
 from .text import compact
 from .values import parse_cell
@@ -428,7 +428,7 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
     if len(values) == expected and row.columns_known and not row.extra:
         return _facts(row, columns, values), notes
     candidates = joined_candidates(row, values)
-    if candidates is not None and len(candidates) == 1:
+    if candidates is not None and len(candidates) == 1 and identity_of(columns) in PLACED_IDENTITIES:
         return _inferred(row, columns, values[0], candidates[0]), [*notes, inferred_issue(row)]
     raw = [t.text for t in values]
     if row.columns is None:

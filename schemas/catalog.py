@@ -25,6 +25,7 @@ def reporting_years() -> range:
 # What became of a raw file (raw_file_inventory.outcome); every outcome but `report` comes with a reason.
 FILE_OUTCOMES = ("report", "duplicate", "not_a_report", "unreadable", "no_year", "year_out_of_range")
 TEMPLATES = ("2019", "2021", "pre2019", "unknown")
+SOURCE_FORMATS = ("text", "html", "pdf", "docx")  # how a file was read: text, a web page, a PDF, a Word file
 CELL_STATUSES = ("number", "blank", "none_word", "dash", "missing", "unparseable", "inferred")
 # Statuses whose value is a number a reader can sum (inferred: placed by the template's arithmetic).
 VALUED_STATUSES = ("number", "none_word", "inferred")

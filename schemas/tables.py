@@ -26,6 +26,7 @@ from schemas.catalog import (
     SECTIONS,
     SEVERITIES,
     SIGNED_MEASURES,
+    SOURCE_FORMATS,
     TEMPLATES,
     UNITS,
     VALUED_STATUSES,
@@ -56,6 +57,14 @@ class _Fact(_ReportKeyed):
     raw: Series[str] = pa.Field(nullable=True, description="The cell text as printed, stripped; null when missing.")
     source_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description=(
         "1-based line of the cell in the report's normalized text (the row label's line when missing)."))
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description=(
+        "PDF: 1-based page the cell is printed on; null for text, HTML and Word files and for missing cells."))
+    x0: Series[float] = pa.Field(nullable=True, description=(
+        "PDF: left edge of the cell's box, in points from the page's left edge (null as page)."))
+    top: Series[float] = pa.Field(nullable=True, description=(
+        "PDF: top edge of the cell's box, in points from the page's top edge (null as page)."))
+    x1: Series[float] = pa.Field(nullable=True, description="PDF: right edge of the cell's box (null as page).")
+    bottom: Series[float] = pa.Field(nullable=True, description="PDF: bottom edge of the cell's box (null as page).")
 
     @pa.dataframe_check(description="Only number, none_word and inferred cells carry a value.")
     @classmethod
@@ -161,7 +170,7 @@ class RawReports(_ReportKeyed):
     encoding: Series[str] = pa.Field(description="Encoding the file was decoded with.")
     encoding_confident: Series[bool] = pa.Field(description="False when the encoding detector was not "
                                                 "confident (the report gets a low_confidence_encoding issue).")
-    source_format: Series[str] = pa.Field(isin=["text", "html"], description="text | html.")
+    source_format: Series[str] = pa.Field(isin=list(SOURCE_FORMATS), description=" | ".join(SOURCE_FORMATS) + ".")
     text: Series[str] = pa.Field(description="Normalized text, lines joined with \\n.")
 
     class Config:
@@ -174,11 +183,16 @@ class RawFileInventory(_Base):
     source_path: Series[str] = pa.Field(description="Path relative to the raw directory.")
     sha256: Series[str] = pa.Field(str_length=64, description="sha256 of the file's bytes.")
     bytes: Series[int] = pa.Field(ge=0, description="File size in bytes.")
-    encoding: Series[str] = pa.Field(nullable=True, description="Encoding detected, null when unreadable.")
+    encoding: Series[str] = pa.Field(nullable=True, description=(
+        "Encoding detected ('unicode' for PDF and Word files: their text is Unicode inside the file); null when "
+        "unreadable."))
     encoding_confident: Series[pd.BooleanDtype] = pa.Field(nullable=True, description=(
         "False when the encoding detector was not confident; null when unreadable."))
-    source_format: Series[str] = pa.Field(nullable=True, isin=["text", "html"], description=(
-        "text | html (a page rendered to lines); null when unreadable."))
+    source_format: Series[str] = pa.Field(nullable=True, isin=list(SOURCE_FORMATS), description=(
+        "text | html (a page rendered to lines) | pdf | docx; null when unreadable (but for a PDF or Word file "
+        "whose text could not be read)."))
+    pages: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, description=(
+        "Page count of a PDF (also of a scanned one that needs OCR); null for other formats."))
     report_id: Series[str] = pa.Field(nullable=True, description="Report id, null when no report was read.")
     year: Series[pd.Int64Dtype] = pa.Field(nullable=True, description="Reporting year detected, if any.")
     template: Series[str] = pa.Field(nullable=True, isin=list(TEMPLATES), description="Template generation.")
@@ -224,7 +238,7 @@ class DimReports(_ReportKeyed):
                                             description="Confidence in the year decision.")
     year_evidence: Series[str] = pa.Field(description="The evidence weighed, as JSON.")
     encoding: Series[str] = pa.Field(description="Encoding the file was decoded with.")
-    source_format: Series[str] = pa.Field(isin=["text", "html"], description="text | html.")
+    source_format: Series[str] = pa.Field(isin=list(SOURCE_FORMATS), description=" | ".join(SOURCE_FORMATS) + ".")
     cells: Series[int] = pa.Field(ge=0, description="Template cells emitted (all statuses).")
     cells_missing: Series[int] = pa.Field(ge=0, description="Cells with status missing or unparseable.")
     errors: Series[int] = pa.Field(ge=0, description="Quality issues of severity error.")

@@ -25,8 +25,9 @@ def records_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=columns)
 
 
+BOX = ("page", "x0", "top", "x1", "bottom")  # a PDF cell's page and box (null elsewhere)
 FACT_COLUMNS = {
-    name: ["report_id", "year", table.row_dim, table.column_dim, "value", "cell_status", "raw", "source_line"]
+    name: ["report_id", "year", table.row_dim, table.column_dim, "value", "cell_status", "raw", "source_line", *BOX]
     + (["unit", "value_wan_yuan"] if name == "active_disclosure" else [])
     for name, table in FACT_TABLES.items()
 }
@@ -38,19 +39,25 @@ def fact_table(reports: list[ParsedReport], table: str, schema: pa.Schema) -> pa
     are the largest tables, ≈ 200 rows per report."""
     ids: list[str] = []
     facts: list[Fact] = []
+    boxes: list[tuple] = []
     for report in reports:
         mine = [fact for fact in report.facts if fact.table == table]
         ids += [report.report_id] * len(mine)
         facts += mine
-    _, rows, columns, values, statuses, raws, lines, units = zip(*facts, strict=True) if facts else [()] * 8
+        boxes += [report.box(fact) or _NO_BOX for fact in mine] if report.boxes else [_NO_BOX] * len(mine)
+    _, rows, columns, values, statuses, raws, lines, units, _ = zip(*facts, strict=True) if facts else [()] * 9
     spec = FACT_TABLES[table]
     data = {"report_id": ids, spec.row_dim: rows, spec.column_dim: columns, "value": values, "cell_status": statuses,
             "raw": raws, "source_line": lines}
+    data.update(zip(BOX, zip(*boxes, strict=True) if boxes else [()] * 5, strict=True))
     if table == "active_disclosure":
         data["unit"] = units
         data["value_wan_yuan"] = [value * TO_WAN_YUAN[unit] if unit and value is not None else None
                                   for value, unit in zip(values, units, strict=True)]
     return arrow_table(data, schema)
+
+
+_NO_BOX = (None,) * 5
 
 
 def arrow_table(columns: dict[str, Sequence], schema: pa.Schema) -> pa.Table:

@@ -44,6 +44,7 @@ class Cell(NamedTuple):
     joined: bool = False
     x: int = -1  # the character column it starts at, in text laid out with spaces (PDF text); else -1
     pace: int = 0  # its line, less the page footers above it in the range: the rhythm of one cell a line
+    slot: int = 0  # its place among the cells of its line (a structured front end keeps each one's box)
 
 
 _new_tuple = tuple.__new__  # the tuple's own constructor: half the cost of the NamedTuple's Python __new__
@@ -79,14 +80,14 @@ def text_grid(lines: list[str], start: int, end: int, openers: bool | None = Non
             run += 2
             joined = line[:1] == JOINED  # digits a crawler ran together: cell boundaries unknown
             append(_new_tuple(Cell, (text[1:] if joined else text, number, is_value, run, joined, x,
-                                     number - skipped)))
+                                     number - skipped, 0)))
             continue
         run += 1
-        for text, is_value, x in parts:
+        for slot, (text, is_value, x) in enumerate(parts):
             if is_value:
-                append(_new_tuple(Cell, (text, number, True, run, False, x, number - skipped)))
+                append(_new_tuple(Cell, (text, number, True, run, False, x, number - skipped, slot)))
             else:
-                append(_new_tuple(Cell, (text, number, False, run + 1, False, x, number - skipped)))
+                append(_new_tuple(Cell, (text, number, False, run + 1, False, x, number - skipped, slot)))
                 run += 2
     return cells
 

@@ -20,8 +20,8 @@ import lxml.html
 from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
 
+from .positions import pipe_rows
 from .text import compact, normalize_line, split_lines
-from .values import is_value_text
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
 
@@ -245,24 +245,15 @@ def _render_child(child: lxml.html.HtmlElement, out: _Lines) -> None:
 # ------------------------------------------------------------------------------------ tables
 
 def table_rows(table: lxml.html.HtmlElement) -> list[tuple[str, int]]:
-    """A data table as markdown pipe rows, one per ``<tr>`` (its caption, if any, first), each with the
-    source line of its ``<tr>``.
-
-    Positions covered by a rowspan or colspan are empty cells in header rows, keeping the header
-    grid aligned. In rows that hold a value they are left out: the table reader takes the value
-    cells that follow a row's label in order, so an empty cell there would read as a blank value.
-    """
+    """A data table as markdown pipe rows (positions.py), one per ``<tr>`` (its caption, if any, first),
+    each with the source line of its ``<tr>``."""
     lines = []
     caption = next(table.iter("caption"), None)
     if caption is not None and cell_text(caption):
         lines.append((cell_text(caption), caption.sourceline))
-    for row, source_line in _grid(table):
-        texts = [text for text in row if text is not None]
-        if not any(texts):
-            continue
-        if not any(is_value_text(text) for text in texts if text):
-            texts = ["" if text is None else text for text in row]
-        lines.append(("| " + " | ".join(texts) + " |", source_line))
+    grid = _grid(table)
+    rendered = iter(pipe_rows([row for row, _ in grid]))
+    lines += [(next(rendered)[0], source_line) for row, source_line in grid if any(row)]
     return lines
 
 

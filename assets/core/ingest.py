@@ -1,8 +1,9 @@
 """The raw folder to an inventory: every file found, read or refused, each with its outcome.
 
 Belongs here: discovering files in a local folder or on object storage (never following a link out
-of the raw folder), refusing what is not one text report (empty, PDF, DOCX/ZIP, binary, too large) with a
-clear reason, saying why a text is not a report of a year (no report, no year, a
+of the raw folder), refusing what is not one report file (empty, legacy .doc/.wps, a ZIP that is no .docx, binary, too
+large) with a clear reason, recording why a PDF or Word file could not be read (needs OCR, encrypted,
+broken), saying why a text is not a report of a year (no report, no year, a
 year without a partition), and marking duplicates (same normalized content, so the same report saved
 twice under different names or encodings is one report).
 ``build_inventory`` parses the files on every core and keeps one small record per file, as Arrow columns,
@@ -27,6 +28,8 @@ from schemas.catalog import reporting_years
 from schemas.tables import RawFileInventory
 
 from .pool import ordered_map
+from .positions import UnreadableDocument
+from .reading import document_kind
 from .report import Identity, ParsedReport, identify, parse_report
 from .text import utf16_without_bom
 from .versions import code_version
@@ -34,9 +37,10 @@ from .versions import code_version
 # Files of these outcomes belong to a year partition: reports, and texts that are no report (recorded in
 # that year's quality_issues). Duplicates are decided later and follow their original's year.
 YEAR_OUTCOMES = ("report", "not_a_report")
-_SIGNATURES = ((b"%PDF", "PDF document: convert it to text first"),
-               (b"PK\x03\x04", "ZIP container (DOCX/XLSX?): convert it to text first"),
-               (b"\xd0\xcf\x11\xe0", "OLE document (DOC/XLS?): convert it to text first"))
+_SIGNATURES = ((b"PK\x03\x04", "ZIP container without a Word document (XLSX? an archive?): save the report as "
+                                 ".docx, .pdf or text"),
+               (b"\xd0\xcf\x11\xe0", "legacy Word/WPS/Excel file (.doc/.wps/.xls, an OLE container): save it "
+                                     "as .docx (Word: 另存为 .docx) or .pdf"))
 # The largest real report seen (an HTML page with its chrome) is 111 KB. A file 180 times that is a dump,
 # a log or a crawl artefact, and parsing it would take the better part of a minute.
 MAX_BYTES = 20 * 2**20
@@ -52,13 +56,16 @@ class InventoryEntry:
     reason: str | None
     identity: Identity | None = None
     report: ParsedReport | None = None
+    source_format: str | None = None  # a PDF or Word file that could not be read: its format
+    pages: int | None = None  # ... and its page count, when known (a scanned PDF)
 
     def record(self) -> dict:
         identity = self.identity
         return {"source_path": self.source_path, "sha256": self.sha256, "bytes": self.bytes,
                 "encoding": identity.encoding if identity else None,
                 "encoding_confident": identity.encoding_confident if identity else None,
-                "source_format": identity.source_format if identity else None,
+                "source_format": identity.source_format if identity else self.source_format,
+                "pages": identity.pages if identity else self.pages,
                 "report_id": identity.report_id if identity else None,
                 "year": identity.year.year if identity else None,
                 "template": identity.template if identity else None,
@@ -100,6 +107,8 @@ def refusal(data: bytes) -> str | None:
         return "empty file"
     if len(data) > MAX_BYTES:
         return f"file too large for one report ({len(data):,} bytes, limit {MAX_BYTES:,})"
+    if document_kind(data) is not None:
+        return None
     for signature, reason in _SIGNATURES:
         if data.startswith(signature):
             return reason
@@ -116,8 +125,12 @@ def read_entry(source_path: str, data: bytes, full: bool = True) -> InventoryEnt
     reason = refusal(data)
     if reason is not None:
         return InventoryEntry(source_path, digest, len(data), "unreadable", reason)
-    report = parse_report(source_path, data) if full else None
-    identity = report.identity if report is not None else identify(source_path, data)
+    try:
+        report = parse_report(source_path, data) if full else None
+        identity = report.identity if report is not None else identify(source_path, data)
+    except UnreadableDocument as error:
+        return InventoryEntry(source_path, digest, len(data), "unreadable", error.reason,
+                              source_format=document_kind(data), pages=error.pages)
     outcome, reason = classify(identity)
     return InventoryEntry(source_path, digest, len(data), outcome, reason, identity, report)
 

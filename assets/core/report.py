@@ -16,6 +16,7 @@ from .grid import opener_layout, text_grid
 from .issues import Issue
 from .metadata import YearDecision, decide_year, find_publish_date, find_title, most_common
 from .narrative import NarrativeFact, extract_narrative
+from .positions import Box
 from .quality import Check, check_report
 from .reading import read_lines
 from .sections import Section, find_sections
@@ -55,6 +56,7 @@ class Identity:
     year: YearDecision
     has_sections: bool
     has_cells: bool  # whether any template cell is placed (or flagged missing)
+    pages: int | None = None  # a PDF's page count
 
 
 @dataclass
@@ -79,17 +81,27 @@ class ParsedReport:
     checks: list[Check] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     file_lines: list[int] | None = None  # HTML pages: the file line of each rendered line
+    boxes: list[tuple[Box | None, ...]] | None = None  # PDFs: the page and box of each cell of each line
+    pages: int | None = None
 
     @property
     def identity(self) -> Identity:
         return Identity(self.report_id, self.encoding, self.encoding_confident, self.source_format, self.lines,
-                        self.title, self.template, self.year, bool(self.sections), bool(self.facts))
+                        self.title, self.template, self.year, bool(self.sections), bool(self.facts), self.pages)
 
     def file_line(self, line: int | None) -> int | None:
         """The line of the raw file a normalized line (1-based) comes from: itself for text files."""
         if line is None or not self.file_lines:
             return line
         return self.file_lines[line - 1]
+
+    def box(self, fact: Fact) -> Box | None:
+        """The page and box (x0, top, x1, bottom) of a fact's cell in a PDF; None elsewhere, and for a
+        missing cell (it has no cell)."""
+        if self.boxes is None or fact.source_line is None or fact.raw is None:
+            return None
+        line = self.boxes[fact.source_line - 1]
+        return line[fact.slot] if fact.slot < len(line) else None
 
 
 def report_id_of(lines: list[str]) -> str:
@@ -103,7 +115,7 @@ def parse_report(source: str, data: bytes) -> ParsedReport:
     sections = find_sections(read.lines)
     return assemble(source, read.lines, sections, read_tables(read.lines, sections), read.encoding,
                     source_format=read.source_format, encoding_confident=read.confident, file_lines=read.file_lines,
-                    traditional=read.traditional)
+                    traditional=read.traditional, boxes=read.boxes, pages=read.pages)
 
 
 def identify(source: str, data: bytes) -> Identity:
@@ -115,7 +127,7 @@ def identify(source: str, data: bytes) -> Identity:
     template, year = template_and_year(read.lines, rows)
     title = find_title(read.lines)
     return Identity(report_id_of(read.lines), read.encoding, read.confident, read.source_format, read.lines,
-                    title[1] if title else None, template, year, bool(sections), _has_cells(rows))
+                    title[1] if title else None, template, year, bool(sections), _has_cells(rows), read.pages)
 
 
 def _identifying_rows(lines: list[str], sections: list[Section]) -> list[FoundRow]:
@@ -140,7 +152,8 @@ def template_and_year(lines: list[str], rows: list[FoundRow]) -> tuple[str, Year
 
 def assemble(source: str, lines: list[str], sections: list[Section], rows: list[FoundRow], encoding: str,
              source_format: str = "text", encoding_confident: bool = True,
-             file_lines: list[int] | None = None, traditional: bool = False) -> ParsedReport:
+             file_lines: list[int] | None = None, traditional: bool = False,
+             boxes: list[tuple[Box | None, ...]] | None = None, pages: int | None = None) -> ParsedReport:
     """The last stage: template, year, placed cells, arithmetic checks and issues of one report."""
     template, year = template_and_year(lines, rows)
     facts, issues = _place(rows)
@@ -161,7 +174,7 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
         source_format=source_format,
         lines=lines, title=title[1] if title else None, agency=agency,
         publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
-        rows=rows, facts=facts, narrative=narrative, checks=checks, file_lines=file_lines,
+        rows=rows, facts=facts, narrative=narrative, checks=checks, file_lines=file_lines, boxes=boxes, pages=pages,
         issues=[*_report_issues(encoding_confident, template, year, traditional), *agency_issues, *issues,
                 *rule_issues],
     )
@@ -326,6 +339,9 @@ def to_json(report: ParsedReport) -> dict:
                  "file_line": report.file_line(fact.source_line)}
         if fact.table == "active_disclosure":
             entry["unit"] = fact.unit
+        box = report.box(fact)
+        if box is not None:
+            entry["page"], entry["box"] = box[0], list(box[1:])
         facts[fact.table].append(entry)
     return {
         "source": report.source,
@@ -345,6 +361,7 @@ def to_json(report: ParsedReport) -> dict:
         "publish_date": report.publish_date,
         "encoding": report.encoding,
         "source_format": report.source_format,
+        "pages": report.pages,
         "sections": [{"number": s.number, "kind": s.kind, "title": s.title, "start_line": s.start_line,
                       "end_line": s.end_line} for s in report.sections],
         "facts": facts,

@@ -81,6 +81,7 @@ class Fact(NamedTuple):
     raw: str | None
     source_line: int | None
     unit: str | None = None
+    slot: int = 0  # the cell's place among the cells of its line (its box in a PDF: ParsedReport.box)
 
 
 # ``Fact(...)`` runs the NamedTuple's Python-level ``__new__``; the tuple's own constructor
@@ -446,7 +447,7 @@ def place_row(row: FoundRow) -> tuple[list[Fact], list[Issue]]:
         reason = f"{len(values)} values for {expected} cells"
     issue = Issue("missing_cells", "warning", f"{_where(row)}: {reason}; unplaced values {raw}",
                   table=row.table, row=row.row, expected=str(expected), found=str(len(values)))
-    return [_new_tuple(Fact, (*key, None, "missing", None, row.line, None))
+    return [_new_tuple(Fact, (*key, None, "missing", None, row.line, None, 0))
             for key in _cell_keys(row.table, row.row, columns)], [*notes, issue]
 
 
@@ -466,7 +467,8 @@ def inferred_facts(row: FoundRow, split: tuple[int, ...]) -> list[Fact]:
 
 def _inferred(row: FoundRow, columns: tuple[str, ...], cell: Cell, split: tuple[int, ...]) -> list[Fact]:
     """The cells of the one split of a digit run that the row's identity allows, as ``inferred``."""
-    return [_new_tuple(Fact, (table, row_code, column_code, float(value), "inferred", str(value), cell.line, None))
+    return [_new_tuple(Fact, (table, row_code, column_code, float(value), "inferred", str(value), cell.line, None,
+                                  cell.slot))
             for (table, row_code, column_code), value in zip(_cell_keys(row.table, row.row, columns), split,
                                                             strict=True)]
 
@@ -501,7 +503,7 @@ def _facts(row: FoundRow, columns: tuple[str, ...], values: list[Cell]) -> list[
                                                              values, strict=True):
         value = parse_cell(cell.text)
         facts.append(_new_tuple(Fact, (table, row_code, column_code, value.value, value.status, cell.text, cell.line,
-                                       value.unit or units.get(column))))
+                                       value.unit or units.get(column), cell.slot)))
     return facts
 
 

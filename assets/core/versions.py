@@ -18,7 +18,7 @@ from schemas.catalog import reporting_years
 
 _PROJECT = Path(__file__).resolve().parent.parent.parent
 _SOURCES = ("assets", "schemas")
-_LIBRARIES = ("charset-normalizer", "beautifulsoup4", "lxml")
+_LIBRARIES = ("charset-normalizer", "beautifulsoup4", "lxml", "opencc", "pypdfium2", "pdfplumber", "python-docx")
 INPUTS_KEY = b"govreports:inputs"  # the key of a year part's Parquet metadata that holds its fingerprint
 
 

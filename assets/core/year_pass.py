@@ -161,7 +161,8 @@ def run_batch(task: YearTask) -> BatchResult:
         found_sections = find_sections(lines)
         rows = read_tables(lines, found_sections)
         report = assemble(source_path, lines, found_sections, rows, read.encoding, source_format=read.source_format,
-                          encoding_confident=read.confident, file_lines=read.file_lines)
+                          encoding_confident=read.confident, file_lines=read.file_lines, boxes=read.boxes,
+                          pages=read.pages)
         watch.lap("parse")
         if report.year.year != task.year:
             result.failures.append(f"{source_path}: parsed as {report.year.year} but inventoried for {task.year}")

@@ -274,7 +274,7 @@ def test_mixed_folder_accounts_for_every_file(tmp_path):
         "zz_copy_gb18030.txt": ("duplicate", f"same report as {first.name}"),
         "empty.txt": ("unreadable", "empty file"),
         "blob.bin": ("unreadable", "binary file (NUL bytes)"),
-        "report.pdf": ("unreadable", "PDF document: convert it to text first"),
+        "report.pdf": ("unreadable", "broken PDF: PDFium cannot open it (data format error)"),
     }
     page = read_entry("page.html", (tmp_path / "page.html").read_bytes()).report
     assert page.source_format == "html"

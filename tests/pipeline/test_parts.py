@@ -59,7 +59,9 @@ def test_schema_check_fails_when_one_report_spans_two_row_groups(tmp_path, monke
     monkeypatch.setattr(orchestration.checks, "CHECKED_ROWS", 1)  # each row group validated on its own
     frame = pd.DataFrame({"report_id": ["0123456789abcdef"] * 2, "row": ["new_received", "carried_over"],
                           "applicant": ["total", "total"], "value": [1.0, 2.0], "cell_status": ["number"] * 2,
-                          "raw": ["1", "2"], "source_line": pd.array([3, 4], dtype="Int64")})
+                          "raw": ["1", "2"], "source_line": pd.array([3, 4], dtype="Int64"),
+                          "page": pd.array([None, None], dtype="Int64"),
+                          **{edge: [None, None] for edge in ("x0", "top", "x1", "bottom")}})
     directory = tmp_path / "year=2021"
     directory.mkdir()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), directory / "part-0.parquet", row_group_size=1)

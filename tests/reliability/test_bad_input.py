@@ -42,7 +42,10 @@ from tests.reliability.hostile import (
 
 INDICES = range(len(SAMPLES))
 TABLES = ("active_disclosure", "applications", "review_litigation")
-PDF, ZIP = "PDF document: convert it to text first", "ZIP container (DOCX/XLSX?): convert it to text first"
+PDF = "broken PDF: PDFium cannot open it (data format error)"
+ZIP = ("broken Word file: a ZIP holding word/document.xml that python-docx cannot open (AttributeError); open and "
+       "save it again in Word")
+OLE = "legacy Word/WPS/Excel file (.doc/.wps/.xls, an OLE container): save it as .docx (Word: 另存为 .docx) or .pdf"
 NOT_A_REPORT = "no report title, no section heading and no template table"
 
 
@@ -81,7 +84,8 @@ def test_binary_file_is_unreadable():
 
 
 def docx_bytes(text: str) -> bytes:
-    """A real DOCX container (zip with word/document.xml) holding the report's text."""
+    """A damaged DOCX container (a zip with word/document.xml, but no content types python-docx can read)
+    holding the report's text."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -94,9 +98,9 @@ def docx_bytes(text: str) -> bytes:
     ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", PDF),
     ("report.docx", docx_bytes(sample_text(1)), ZIP),
     ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
-     "OLE document (DOC/XLS?): convert it to text first"),
+     OLE),
 ], ids=["pdf", "docx", "doc"])
-def test_pdf_and_office_documents_are_unreadable(name, data, reason):
+def test_broken_pdf_damaged_docx_and_legacy_doc_are_unreadable_with_their_reason(name, data, reason):
     entry = read_entry(name, data)
     assert (entry.outcome, entry.reason) == ("unreadable", reason)
 

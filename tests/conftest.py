@@ -10,7 +10,8 @@ import pytest
 from assets.core.native import stale_modules
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = ROOT / "data" / "sample"
+SAMPLE_DIR = ROOT / "data" / "sample"  # the demo corpus: five text reports (2020, 2021), a PDF and a DOCX (2023)
+TEXT_SAMPLES = sorted(SAMPLE_DIR.glob("*.txt"))  # the five text reports the pipeline tests are written around
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEED_TRUTH = FIXTURES / "seeds" / "truth"
 
@@ -33,6 +34,13 @@ def interpreted(module: ModuleType) -> ModuleType:
     copy = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(copy)
     return copy
+
+
+def copy_text_samples(folder: Path) -> None:
+    """Copy the five text samples into ``folder`` (made if needed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in TEXT_SAMPLES:
+        (folder / path.name).write_bytes(path.read_bytes())
 
 
 def truth_of(stem: str) -> dict:

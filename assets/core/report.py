@@ -334,9 +334,10 @@ def to_json(report: ParsedReport) -> dict:
     facts: dict[str, list[dict]] = {name: [] for name in FACT_TABLES}
     for fact in report.facts:
         table = FACT_TABLES[fact.table]
-        entry = {table.row_dim: fact.row, table.column_dim: fact.column, "value": _number(fact.value),
-                 "cell_status": fact.cell_status, "raw": fact.raw, "source_line": fact.source_line,
-                 "file_line": report.file_line(fact.source_line)}
+        entry: dict[str, object] = {
+            table.row_dim: fact.row, table.column_dim: fact.column, "value": _number(fact.value),
+            "cell_status": fact.cell_status, "raw": fact.raw, "source_line": fact.source_line,
+            "file_line": report.file_line(fact.source_line)}
         if fact.table == "active_disclosure":
             entry["unit"] = fact.unit
         box = report.box(fact)

@@ -2,7 +2,6 @@
 environment): ``govreports run`` for a year records its runs, materializations and check results there, and a
 second instance built from the same file reads them back."""
 
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -11,7 +10,7 @@ import pytest
 from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
 from orchestration.runner import run_pipeline
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import copy_text_samples
 from tests.deploy.conftest import Postgres, instance_home
 
 
@@ -26,7 +25,7 @@ def postgres_home(postgres: Postgres, tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_year_run_on_a_postgres_instance_is_read_back_from_postgres(postgres, postgres_home, tmp_path):
     raw, warehouse = tmp_path / "raw", tmp_path / "warehouse"
-    shutil.copytree(SAMPLE_DIR, raw)
+    copy_text_samples(raw)
     summary = run_pipeline(str(raw), str(warehouse), years=[2021], progress=lambda _: None)
     assert summary["years"] == [2021]
 

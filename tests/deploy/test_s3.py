@@ -3,7 +3,6 @@ uploaded to a bucket, the warehouse in the same bucket. What lands there, read b
 equals a local run of the same reports; the DuckDB rollups read the bucket through the registered fsspec
 filesystem (DuckDB's httpfs cannot be downloaded here)."""
 
-import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -17,24 +16,24 @@ from assets.resources import RawDirectory, Warehouse
 from orchestration.definitions import ASSETS, build_resources
 from orchestration.runner import run_pipeline
 from orchestration.sensors import scan_raw_dir
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR, TEXT_SAMPLES, copy_text_samples
 
 BUCKET = "govreports"
-FIRST, SECOND = sorted(path.name for path in SAMPLE_DIR.iterdir())[:2]
+FIRST, SECOND = [path.name for path in TEXT_SAMPLES][:2]
 FILLED = ["raw_file_inventory.parquet", "fact_applications", "dim_reports", "quality_issues",
           "rollup_applications.parquet", "rollup_agencies.parquet", "trends.parquet"]  # rows from the samples
 
 
 def upload_samples(fs: fsspec.AbstractFileSystem, prefix: str) -> None:
     """The sample reports, one of them in a sub-folder, plus a hidden file that must be skipped."""
-    for index, path in enumerate(sorted(SAMPLE_DIR.iterdir())):
+    for index, path in enumerate(TEXT_SAMPLES):
         fs.pipe(f"{prefix}/{'2021/' if index == 1 else ''}{path.name}", path.read_bytes())
     fs.pipe(f"{prefix}/.cache/notes.txt", b"not a report")
 
 
 def local_copy(tmp_path: Path) -> Path:
     raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_DIR, raw)
+    copy_text_samples(raw)
     second = sorted(raw.iterdir())[1]
     (raw / "2021").mkdir()
     second.rename(raw / "2021" / second.name)
@@ -60,7 +59,7 @@ def test_discover_lists_a_bucket_prefix_and_skips_hidden_files(bucket):
     upload_samples(bucket, f"{BUCKET}/raw")
     root = RawDirectory(path=f"s3://{BUCKET}/raw").root()
     names = discover(root)
-    assert len(names) == len(list(SAMPLE_DIR.iterdir())) and not any(".cache" in name for name in names)
+    assert len(names) == len(TEXT_SAMPLES) and not any(".cache" in name for name in names)
     assert sum(name.startswith("2021/") for name in names) == 1
 
 
@@ -68,7 +67,7 @@ def test_the_raw_files_sensor_scan_sees_objects_written_by_another_client(bucket
     upload_samples(bucket, f"{BUCKET}/raw")
     root = RawDirectory(path=f"s3://{BUCKET}/raw").root()
     scan = scan_raw_dir(root, {})
-    assert scan.complete and scan.years == {2020, 2021} and len(scan.files) == len(list(SAMPLE_DIR.iterdir()))
+    assert scan.complete and scan.years == {2020, 2021} and len(scan.files) == len(TEXT_SAMPLES)
     assert scan_raw_dir(root, scan.files).changed_paths == []  # same stat (size, mtime): nothing re-read
     crawler = fsspec.filesystem("s3", skip_instance_cache=True)  # another writer: this process's cache not told
     crawler.pipe(f"{BUCKET}/raw/2021/{SECOND}", b"replaced by an empty report")
@@ -108,7 +107,7 @@ def test_inventory_on_s3_keeps_the_records_of_unchanged_objects(bucket):
         runs = [dg.materialize(ASSETS, selection=["raw_file_inventory"], resources=resources, instance=instance)
                 for _ in range(2)]
     kept = [run.get_asset_materialization_events()[0].materialization.metadata["records_kept"].value for run in runs]
-    assert kept == [0, len(list(SAMPLE_DIR.iterdir()))]
+    assert kept == [0, len(TEXT_SAMPLES)]
 
 
 def test_duckdb_reads_the_bucket_through_the_fsspec_filesystem(bucket):

@@ -10,7 +10,7 @@ import pytest
 
 from orchestration.definitions import build_defs
 from orchestration.sensors import YEARS_TAG, scan_raw_dir
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR, copy_text_samples
 
 TEMPLATE = SAMPLE_DIR / "001_64ff3bdd190e597a.txt"
 
@@ -26,7 +26,7 @@ def report_for_2023() -> str:
 @pytest.fixture()
 def raw(tmp_path: Path) -> Path:
     folder = tmp_path / "raw"
-    shutil.copytree(SAMPLE_DIR, folder)
+    copy_text_samples(folder)
     return folder
 
 

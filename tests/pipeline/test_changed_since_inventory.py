@@ -4,7 +4,6 @@ read. A file edited after the inventory was parsed with its old identity (its ra
 sha256 next to the new text), and a removed one failed the step with a bare FileNotFoundError. Now the
 run fails with the file's name and what to do, and publishes nothing of the year."""
 
-import shutil
 
 import dagster as dg
 import pandas as pd
@@ -13,7 +12,7 @@ import pytest
 from assets.core.year_pass import Entry, YearTask, run_batch
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import copy_text_samples
 
 REPORT_002 = "002_a6a6458d8018b677.txt"  # 2021
 REPORT_001 = "001_64ff3bdd190e597a.txt"  # 2021
@@ -37,7 +36,7 @@ def _published(wh):
 def year_2021(tmp_path):
     """The sample reports inventoried and their 2021 partitions written once."""
     raw, wh = tmp_path / "raw", tmp_path / "warehouse"
-    shutil.copytree(SAMPLE_DIR, raw)
+    copy_text_samples(raw)
     with dg.instance_for_test() as instance:
         assert _materialize(instance, raw, wh, ["raw_file_inventory"]).success
         assert _materialize(instance, raw, wh, YEAR_ASSETS, "2021").success
@@ -79,7 +78,7 @@ def test_a_file_removed_after_the_inventory_fails_the_year_with_its_name(year_20
 
 
 def test_every_stale_file_of_a_batch_is_named(tmp_path):
-    shutil.copytree(SAMPLE_DIR, tmp_path / "raw")
+    copy_text_samples(tmp_path / "raw")
     entries = [Entry(name, "r", "0" * 64, "utf-8", True, "text") for name in (REPORT_001, REPORT_002, "gone.txt")]
     failures = run_batch(YearTask(tmp_path / "raw", 2021, entries)).failures
     assert [failure.split(":")[0] for failure in failures] == [REPORT_001, REPORT_002, "gone.txt"]

@@ -9,13 +9,13 @@ import pytest
 import assets.core.ingest as ingest
 from assets.core.ingest import build_inventory, current_records
 from orchestration.definitions import ASSETS, build_resources
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR, copy_text_samples
 
 
 @pytest.fixture()
 def raw(tmp_path):
     folder = tmp_path / "raw"
-    shutil.copytree(SAMPLE_DIR, folder)
+    copy_text_samples(folder)
     return folder
 
 

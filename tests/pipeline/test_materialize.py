@@ -9,7 +9,7 @@ import pytest
 
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_defs, build_resources
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import SAMPLE_DIR, copy_text_samples
 
 EXPECTED_ASSETS = {"raw_file_inventory", "raw_reports", "report_sections", "report_tables", "fact_active_disclosure",
                    "fact_applications", "fact_review_litigation", "fact_narrative", "dim_reports", "quality_issues",
@@ -27,7 +27,7 @@ def test_definitions_load_with_the_fixed_asset_names(tmp_path):
 @pytest.fixture()
 def warehouse(tmp_path):
     raw = tmp_path / "raw"
-    shutil.copytree(SAMPLE_DIR, raw)
+    copy_text_samples(raw)
     return raw, tmp_path / "warehouse"
 
 

@@ -1,7 +1,6 @@
 """A year partition written in several Parquet parts: read whole by pandas and DuckDB, replaced whole
 on re-materialization (no stale part, no staging left), and checked one row group at a time."""
 
-import shutil
 
 import dagster as dg
 import duckdb
@@ -16,7 +15,7 @@ from orchestration.checks import ASSET_CHECKS, validate_row_groups
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
 from orchestration.io_managers import PartitionTable
 from schemas.tables import FactApplications
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import copy_text_samples
 
 
 def _year_2021(instance, raw, wh):
@@ -32,7 +31,7 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 def test_partition_in_several_parts_is_read_whole_and_replaced_whole(tmp_path, monkeypatch):
     raw, wh = tmp_path / "raw", tmp_path / "warehouse"
-    shutil.copytree(SAMPLE_DIR, raw)
+    copy_text_samples(raw)
     year_dir = wh / "fact_applications" / "year=2021"
     monkeypatch.setattr(year_pass, "MIN_BATCH", 1)  # a part per report (a batch each) …
     monkeypatch.setattr(year_pass, "MAX_BATCH", 1)  # … then, undone, one part for both
@@ -88,7 +87,7 @@ def test_row_groups_are_read_together_up_to_a_row_count(tmp_path):
 
 def test_a_year_run_reads_only_its_years_rows_of_the_inventory(tmp_path, monkeypatch):
     raw, wh = tmp_path / "raw", tmp_path / "warehouse"
-    shutil.copytree(SAMPLE_DIR, raw)
+    copy_text_samples(raw)
     with dg.instance_for_test() as instance:
         dg.materialize(ASSETS, selection=["raw_file_inventory"], resources=build_resources(str(raw), str(wh)),
                        instance=instance)

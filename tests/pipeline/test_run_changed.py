@@ -1,6 +1,5 @@
 """`govreports run --changed` leaves a year as it is only when its files and the code are those it was built from."""
 
-import shutil
 
 import pandas as pd
 import pytest
@@ -9,14 +8,14 @@ import assets.core.versions as versions
 from orchestration.cli import main
 from orchestration.definitions import YEAR_ASSETS
 from orchestration.runner import run_pipeline
-from tests.conftest import SAMPLE_DIR
+from tests.conftest import copy_text_samples
 
 
 @pytest.fixture()
 def raw(tmp_path, monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     folder = tmp_path / "raw"
-    shutil.copytree(SAMPLE_DIR, folder)
+    copy_text_samples(folder)
     return folder
 
 

@@ -4,7 +4,6 @@ publish removed the first's staged parts as leftovers. The run writing a year no
 in the warehouse; another run of the same year fails at once with who holds it, and publishes nothing."""
 
 import os
-import shutil
 import subprocess
 import sys
 
@@ -14,7 +13,7 @@ import pandas as pd
 from assets.resources import Warehouse
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
-from tests.conftest import ROOT, SAMPLE_DIR
+from tests.conftest import ROOT, copy_text_samples
 
 
 def _materialize(instance, raw, wh, selection, partition=None):
@@ -24,7 +23,7 @@ def _materialize(instance, raw, wh, selection, partition=None):
 
 def test_a_second_run_of_a_year_being_written_fails_and_publishes_nothing(tmp_path):
     raw, wh = tmp_path / "raw", tmp_path / "warehouse"
-    shutil.copytree(SAMPLE_DIR, raw)
+    copy_text_samples(raw)
     with dg.instance_for_test() as instance:
         assert _materialize(instance, raw, wh, ["raw_file_inventory"]).success
         with Warehouse(path=str(wh)).writing_year(2021):
@@ -44,7 +43,7 @@ def test_a_second_run_of_a_year_being_written_fails_and_publishes_nothing(tmp_pa
 def test_govreports_run_of_a_locked_year_exits_with_the_reason(tmp_path):
     """The same through the CLI, a process of its own: it exits non-zero and says who holds the year."""
     raw, wh, home = tmp_path / "raw", tmp_path / "warehouse", tmp_path / "dagster_home"
-    shutil.copytree(SAMPLE_DIR, raw)
+    copy_text_samples(raw)
     home.mkdir()
     with Warehouse(path=str(wh)).writing_year(2021):
         run = subprocess.run([sys.executable, "-m", "orchestration.cli", "run", "--raw", str(raw), "--warehouse",

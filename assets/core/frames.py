@@ -39,17 +39,19 @@ def fact_table(reports: list[ParsedReport], table: str, schema: pa.Schema) -> pa
     are the largest tables, ≈ 200 rows per report."""
     ids: list[str] = []
     facts: list[Fact] = []
-    boxes: list[tuple] = []
+    located: list[tuple[int, tuple]] = []  # (fact index, page and box) of the facts read from a PDF
     for report in reports:
         mine = [fact for fact in report.facts if fact.table == table]
+        if report.boxes:
+            located += [(len(facts) + index, box) for index, fact in enumerate(mine)
+                        if (box := report.box(fact)) is not None]
         ids += [report.report_id] * len(mine)
         facts += mine
-        boxes += [report.box(fact) or _NO_BOX for fact in mine] if report.boxes else [_NO_BOX] * len(mine)
     _, rows, columns, values, statuses, raws, lines, units, _ = zip(*facts, strict=True) if facts else [()] * 9
     spec = FACT_TABLES[table]
     data = {"report_id": ids, spec.row_dim: rows, spec.column_dim: columns, "value": values, "cell_status": statuses,
             "raw": raws, "source_line": lines}
-    data.update(zip(BOX, zip(*boxes, strict=True) if boxes else [()] * 5, strict=True))
+    data.update(_box_columns(len(facts), located))
     if table == "active_disclosure":
         data["unit"] = units
         data["value_wan_yuan"] = [value * TO_WAN_YUAN[unit] if unit and value is not None else None
@@ -57,7 +59,13 @@ def fact_table(reports: list[ParsedReport], table: str, schema: pa.Schema) -> pa
     return arrow_table(data, schema)
 
 
-_NO_BOX = (None,) * 5
+def _box_columns(count: int, located: list[tuple[int, tuple]]) -> dict[str, list]:
+    """The page and box columns of ``count`` facts, null but where ``located`` gives a PDF cell's."""
+    columns: dict[str, list] = {name: [None] * count for name in BOX}
+    for index, box in located:
+        for name, value in zip(BOX, box, strict=True):
+            columns[name][index] = value
+    return columns
 
 
 def arrow_table(columns: dict[str, Sequence], schema: pa.Schema) -> pa.Table:

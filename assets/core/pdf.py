@@ -12,6 +12,7 @@ Does not belong here: reading rows and placing cells (tables.py), anything about
 """
 
 import ctypes
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,10 +39,11 @@ def render_pdf(data: bytes) -> RenderedDocument:
         characters = 0
         for index in range(len(document)):
             page = document[index]
-            for text, line_boxes in _page_lines(page, index + 1):
+            textpage = page.get_textpage()
+            for text, line_boxes in _page_lines(page, textpage, index + 1):
                 lines.append(text)
                 boxes.append(line_boxes)
-            characters = max(characters, page.get_textpage().count_chars())
+            characters = max(characters, textpage.count_chars())
         pages = len(document)
     finally:
         document.close()
@@ -72,12 +74,12 @@ class _Block:
     prose: bool = False  # a text line outside the tables (pieces of one visual line are joined)
 
 
-def _page_lines(page: Any, number: int) -> list[tuple[str, tuple[Box | None, ...]]]:
+def _page_lines(page: Any, textpage: Any, number: int) -> list[tuple[str, tuple[Box | None, ...]]]:
     """One page's lines top to bottom: its tables' rows and the text lines outside them."""
     height = page.get_size()[1]
-    textpage = page.get_textpage()
+    edges = _edges(page.raw, height)
     tables = cells_to_tables(intersections_to_cells(edges_to_intersections(
-        merge_edges(_edges(page, height), _SNAP, _SNAP, _SNAP, _SNAP), _SNAP, _SNAP)))
+        merge_edges(edges, _SNAP, _SNAP, _SNAP, _SNAP), _SNAP, _SNAP))) if edges else []
     blocks: list[_Block] = []
     regions = []
     for cells in tables:
@@ -116,11 +118,11 @@ def _same_line(a: Box | None, b: Box | None) -> bool:
 
 
 def _edges(page: Any, height: float) -> list[dict]:
-    """The page's ruling edges, from its path objects: a thin path is a line, a wider one a rectangle
-    (a cell's border or background, as Word draws them) whose four sides are edges."""
+    """The page's ruling edges, from its path objects (also inside form XObjects): a thin path is a line,
+    a wider one a rectangle (a cell's border or background, as Word draws them) whose four sides are edges.
+    Through PDFium's C API: pypdfium2's object wrappers cost more than the whole table finder."""
     edges: list[dict] = []
-    for path in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)):
-        left, bottom, right, top = path.get_bounds()
+    for left, bottom, right, top in _path_bounds(page):
         top, bottom = height - top, height - bottom
         wide, tall = right - left >= _RULE, bottom - top >= _RULE
         if wide and tall:
@@ -131,6 +133,21 @@ def _edges(page: Any, height: float) -> list[dict]:
         elif wide:
             edges.append(_edge("h", left, right, (top + bottom) / 2, (top + bottom) / 2))
     return edges
+
+
+def _path_bounds(parent: Any, form: bool = False) -> Iterator[tuple[float, float, float, float]]:
+    """(left, bottom, right, top) of every path object of a page (or of a form XObject, ``form``)."""
+    count = pdfium_c.FPDFFormObj_CountObjects(parent) if form else pdfium_c.FPDFPage_CountObjects(parent)
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    values = [ctypes.c_float() for _ in range(4)]
+    pointers = [ctypes.byref(value) for value in values]
+    for index in range(count):
+        item = get(parent, index)
+        kind = pdfium_c.FPDFPageObj_GetType(item)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH and pdfium_c.FPDFPageObj_GetBounds(item, *pointers):
+            yield values[0].value, values[1].value, values[2].value, values[3].value
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            yield from _path_bounds(item, True)
 
 
 def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:

@@ -181,7 +181,10 @@ def _read(table: str, header: tuple[Word, ...], template: tuple[str, ...] | None
 def _columns(table: str, groups: list[list[str]], template: tuple[str, ...] | None,
              rows: list[list[str]]) -> _Reading:
     if table == "applications":
-        found = _applicant_order(_matched(groups, _APPLICANT_WORDS))
+        matched = _matched(groups, _APPLICANT_WORDS)
+        found = _applicant_order(matched)
+        if _GROUP in matched:  # the group's place orders its sub-columns among the others: no line by line escape
+            return _decide(found, APPLICANT_CODES)
         return _decide(found, APPLICANT_CODES, [_matched([row], _APPLICANT_WORDS) for row in rows])
     if table == "review_litigation":
         return _review_columns(groups)

@@ -11,10 +11,11 @@ text layer (``needs OCR``, with its page count). OCR is not done here.
 Does not belong here: reading rows and placing cells (tables.py), anything about other formats.
 """
 
+import bisect
 import ctypes
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -80,15 +81,82 @@ def _page_lines(page: Any, textpage: Any, number: int) -> list[tuple[str, tuple[
     edges = _edges(page.raw, height)
     tables = cells_to_tables(intersections_to_cells(edges_to_intersections(
         merge_edges(edges, _SNAP, _SNAP, _SNAP, _SNAP), _SNAP, _SNAP))) if edges else []
+    regions = [(min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
+                max(c[3] for c in cells)) for cells in tables]
+    inside: list[list[_Char]] = [[] for _ in tables]
+    outside: list[_Char] = []
+    for char in _characters(textpage, height):
+        region = next((i for i, r in enumerate(regions) if r[0] - _SNAP <= char.x <= r[2] and r[1] <= char.y <= r[3]
+                       + _SNAP), None)
+        (outside if region is None else inside[region]).append(char)
     blocks: list[_Block] = []
-    regions = []
-    for cells in tables:
-        blocks += _table_blocks(cells, textpage, height, number)
-        regions.append((min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells),
-                        max(c[3] for c in cells)))
-    blocks += _text_blocks(textpage, height, number, regions)
+    for cells, chars in zip(tables, inside, strict=True):
+        blocks += _table_blocks(cells, chars, number)
+    blocks += _text_blocks(outside, number)
     blocks.sort(key=lambda block: (round(block.top), block.left))
     return [(block.text, block.boxes) for block in _visual_lines(blocks)]
+
+
+class _Char(NamedTuple):
+    """A character of the page: its text, its origin (x, and y from the page's top: the baseline), its font
+    size, and its box (x0, top, x1, bottom). Cells and lines are decided by the origin, which PDFium knows from
+    the text itself: the box comes from the glyph, and is empty when a font is neither embedded nor on the
+    machine (characters would then fall out of their cells)."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+    box: tuple[float, float, float, float]
+
+
+def _characters(textpage: Any, height: float) -> list[_Char]:
+    """Every character of the text page in PDFium's order, line breaks as '\n' (at the previous origin)."""
+    raw = textpage.raw
+    values = [ctypes.c_double() for _ in range(6)]
+    left, right, bottom, top, x, y = values
+    box_pointers = [ctypes.byref(v) for v in (left, right, bottom, top)]
+    origin_pointers = (ctypes.byref(x), ctypes.byref(y))
+    chars: list[_Char] = []
+    for index in range(textpage.count_chars()):
+        code = pdfium_c.FPDFText_GetUnicode(raw, index)
+        if code in (10, 13):
+            if chars and chars[-1].text != "\n":
+                last = chars[-1]
+                chars.append(last._replace(text="\n"))
+            continue
+        if chars and pdfium_c.FPDFText_IsGenerated(raw, index) == 1:  # a space PDFium put between words
+            chars.append(chars[-1]._replace(text=chr(code)))
+            continue
+        pdfium_c.FPDFText_GetCharOrigin(raw, index, *origin_pointers)
+        pdfium_c.FPDFText_GetCharBox(raw, index, *box_pointers)
+        size = pdfium_c.FPDFText_GetFontSize(raw, index) or 10.0
+        chars.append(_Char(chr(code), x.value, height - y.value, size,
+                           (left.value, height - top.value, right.value, height - bottom.value)))
+    return chars
+
+
+def _lines_of(chars: list[_Char]) -> list[list[_Char]]:
+    """Characters split into lines: at PDFium's line breaks, and where the baseline moves by more than half
+    the font size (a line PDFium did not break)."""
+    lines: list[list[_Char]] = [[]]
+    for char in chars:
+        current = lines[-1]
+        if char.text == "\n" or (current and abs(char.y - current[0].y) > current[0].size / 2):
+            lines.append([])
+            if char.text == "\n":
+                continue
+        lines[-1].append(char)
+    return [line for line in lines if line]
+
+
+def _box_of(chars: list[_Char]) -> tuple[float, float, float, float]:
+    """The box of some characters: of their glyphs, or of their origins and font size when the glyphs have
+    no size (a font missing on this machine)."""
+    boxes = [c.box for c in chars if c.text.strip() and c.box[2] > c.box[0]]
+    if not boxes:
+        boxes = [(c.x, c.y - c.size, c.x + c.size, c.y) for c in chars]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _visual_lines(blocks: list[_Block]) -> list[_Block]:
@@ -155,23 +223,31 @@ def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> 
             "orientation": orientation, "object_type": "line"}
 
 
-def _table_blocks(cells: list[tuple[float, float, float, float]], textpage: Any, height: float,
-                  number: int) -> list[_Block]:
+def _table_blocks(cells: list[tuple[float, float, float, float]], chars: list[_Char], number: int) -> list[_Block]:
     """A ruled table's rows: a cell's text at the first column and row it covers (positions), merged
-    cells as spans. A row that is one cell (a caption, a block label, prose in a frame) is text: one
-    line per line of the cell."""
+    cells as spans; each character belongs to the cell its origin lies in. A row that is one cell (a
+    caption, a block label, prose in a frame) is text: one line per line of the cell."""
     columns = sorted({round(c[0], 1) for c in cells})
     tops = sorted({round(c[1], 1) for c in cells})
-    grid: list[Positions] = [[None] * len(columns) for _ in tops]
+    slots: dict[tuple[int, int], tuple[int, int]] = {}  # (row, column) of the grid -> the cell covering it
     box_of: dict[tuple[int, int], Box] = {}
-    texts: dict[tuple[int, int], list[str]] = {}
     for x0, top, x1, bottom in cells:
-        row, column = tops.index(round(top, 1)), columns.index(round(x0, 1))
-        lines = [line.strip() for line in textpage.get_text_bounded(x0, height - bottom, x1, height - top)
-                 .splitlines()]
+        at = (tops.index(round(top, 1)), columns.index(round(x0, 1)))
+        box_of[at] = (number, round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
+        for row in range(at[0], bisect.bisect_left(tops, round(bottom, 1) - _SNAP / 2)):
+            for column in range(at[1], bisect.bisect_left(columns, round(x1, 1) - _SNAP / 2)):
+                slots[(row, column)] = at
+    held: dict[tuple[int, int], list[_Char]] = {}
+    for char in chars:
+        # an origin on a ruling (a glyph flush with its cell's left edge) belongs to the cell right of it
+        slot = (bisect.bisect_right(tops, char.y) - 1, bisect.bisect_right(columns, char.x + _SNAP) - 1)
+        if slot in slots:
+            held.setdefault(slots[slot], []).append(char)
+    texts = {at: [text for line in _lines_of(held.get(at, [])) if (text := "".join(c.text for c in line).strip())]
+             for at in box_of}
+    grid: list[Positions] = [[None] * len(columns) for _ in tops]
+    for (row, column), lines in texts.items():
         grid[row][column] = "".join(lines)
-        texts[(row, column)] = [line for line in lines if line]
-        box_of[(row, column)] = (number, round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
     blocks: list[_Block] = []
     rendered = iter(pipe_rows(grid))
     for row, positions in enumerate(grid):
@@ -190,39 +266,13 @@ def _table_blocks(cells: list[tuple[float, float, float, float]], textpage: Any,
     return blocks
 
 
-def _text_blocks(textpage: Any, height: float, number: int,
-                 regions: list[tuple[float, float, float, float]]) -> list[_Block]:
-    """The text lines outside the page's tables, as PDFium orders the characters (its line breaks)."""
+def _text_blocks(chars: list[_Char], number: int) -> list[_Block]:
+    """The text lines outside the page's tables, in PDFium's order of the characters."""
     blocks: list[_Block] = []
-    chars: list[str] = []
-    box = [0.0, 0.0, 0.0, 0.0]
-    raw = textpage.raw
-    left, bottom, right, top = (ctypes.c_double() for _ in range(4))
-    pointers = (ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top))
-    for index in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(raw, index)
-        if code in (10, 13):
-            _flush(blocks, chars, box, number)
-            continue
-        pdfium_c.FPDFText_GetCharBox(raw, index, *pointers)
-        x0, x1, y0, y1 = left.value, right.value, height - top.value, height - bottom.value
-        middle_x, middle_y = (x0 + x1) / 2, (y0 + y1) / 2
-        if any(r[0] <= middle_x <= r[2] and r[1] <= middle_y <= r[3] for r in regions):
-            continue
-        if chars and y0 > box[3]:  # below the line being built: a line PDFium did not break
-            _flush(blocks, chars, box, number)
-        if not chars:
-            box[:] = [x0, y0, x1, y1]
-        elif code != 32:
-            box[:] = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
-        chars.append(chr(code))
-    _flush(blocks, chars, box, number)
+    for line in _lines_of(chars):
+        text = "".join(c.text for c in line).strip()
+        if text:
+            x0, top, x1, bottom = _box_of(line)
+            page_box = (number, round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
+            blocks.append(_Block(top, x0, text, (page_box,), True))
     return blocks
-
-
-def _flush(blocks: list[_Block], chars: list[str], box: list[float], number: int) -> None:
-    text = "".join(chars).strip()
-    chars.clear()
-    if text:
-        page_box = (number, round(box[0], 1), round(box[1], 1), round(box[2], 1), round(box[3], 1))
-        blocks.append(_Block(box[1], box[0], text, (page_box,), True))

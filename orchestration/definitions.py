@@ -12,7 +12,8 @@ import dagster as dg
 from assets.continuity import active_disclosure_continuity, carry_over_continuity
 from assets.core.memory import use_system_allocator
 from assets.ingestion import raw_file_inventory
-from assets.resources import RawDirectory, Warehouse
+from assets.resources import CorrectionsFolder, RawDirectory, Warehouse
+from assets.review import corrections, review_queue
 from assets.rollups import outliers, rollup_agencies, rollup_applications, rollup_regions, trends
 from assets.year import year_tables
 from orchestration.checks import ASSET_CHECKS
@@ -21,17 +22,18 @@ from orchestration.sensors import build_sensors
 
 use_system_allocator()  # in every process that loads the definitions: see assets/core/memory.py
 
-ASSETS = [raw_file_inventory, year_tables, rollup_applications, rollup_agencies, rollup_regions, trends, outliers,
-          carry_over_continuity, active_disclosure_continuity]
+ASSETS = [raw_file_inventory, corrections, year_tables, review_queue, rollup_applications, rollup_agencies,
+          rollup_regions, trends, outliers, carry_over_continuity, active_disclosure_continuity]
 ROLLUP_ASSETS = ["rollup_applications", "rollup_agencies", "rollup_regions", "trends", "outliers",
                  "carry_over_continuity", "active_disclosure_continuity"]
-CROSS_YEAR_ASSETS = ["raw_file_inventory", *ROLLUP_ASSETS]
+CROSS_YEAR_ASSETS = ["raw_file_inventory", "corrections", *ROLLUP_ASSETS]
 YEAR_ASSETS = ["raw_reports", "report_sections", "report_tables", "fact_active_disclosure", "fact_applications",
                "fact_review_litigation", "fact_narrative", "dim_reports", "quality_issues"]
 
 year_pipeline = dg.define_asset_job(
-    "year_pipeline", selection=dg.AssetSelection.assets(*YEAR_ASSETS),
-    description="Every year-partitioned asset of one reporting year, from raw text to facts and quality issues.")
+    "year_pipeline", selection=dg.AssetSelection.assets(*YEAR_ASSETS, "review_queue"),
+    description="Every year-partitioned asset of one reporting year, from raw text to facts, quality issues and "
+                "the review queue.")
 refresh_rollups = dg.define_asset_job(
     "refresh_rollups", selection=dg.AssetSelection.assets(*CROSS_YEAR_ASSETS),
     description="Re-scan the raw folder and rebuild the cross-year rollups and continuity checks.")
@@ -49,11 +51,13 @@ def default_paths() -> tuple[str, str]:
             os.environ.get("GOVREPORTS_WAREHOUSE", "data/warehouse"))
 
 
-def build_resources(raw_dir: str, warehouse: str) -> dict:
+def build_resources(raw_dir: str, warehouse: str, corrections: str | None = None) -> dict:
+    """The resources of every asset; ``corrections`` defaults to GOVREPORTS_CORRECTIONS or data/corrections."""
     memory = os.environ.get("GOVREPORTS_DUCKDB_MEMORY")
     warehouse_resource = Warehouse(path=warehouse, **({"memory_limit": memory} if memory else {}))
+    folder = corrections or os.environ.get("GOVREPORTS_CORRECTIONS", "data/corrections")
     return {"raw_dir": RawDirectory(path=raw_dir), "warehouse": warehouse_resource,
-            "warehouse_io": WarehouseIOManager(root=warehouse)}
+            "warehouse_io": WarehouseIOManager(root=warehouse), "corrections_folder": CorrectionsFolder(path=folder)}
 
 
 def build_defs(raw_dir: str, warehouse: str) -> dg.Definitions:

@@ -45,16 +45,18 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
             raise RuntimeError(f"checks failed: {[e.check_name for e in failed]}")
 
     progress(f"[1/3] inventory of {raw_dir}")
-    materialize(["raw_file_inventory"])
+    materialize(["raw_file_inventory", "corrections"])
+    year_corrections = resources["corrections_folder"].read()
     inventory = StoredTable(storage_path(warehouse) / "raw_file_inventory.parquet").read(["outcome", "year"])
     wanted = sorted(set(years)) if years else years_to_run(inventory, warehouse)
-    unchanged = [year for year in wanted if changed_only and built_from_current_inputs(warehouse, year)]
+    unchanged = [year for year in wanted if changed_only and built_from_current_inputs(
+        warehouse, year, year_corrections[year_corrections["year"] == year])]
     if unchanged:
         progress(f"unchanged since written (same files, same code), left as they are: {unchanged}")
     chosen = [year for year in wanted if year not in unchanged]
     for index, year in enumerate(chosen, start=1):
         progress(f"[2/3] year {year} ({index}/{len(chosen)})")
-        materialize(YEAR_ASSETS, str(year))
+        materialize([*YEAR_ASSETS, "review_queue"], str(year))
     progress("[3/3] rollups")
     materialize(ROLLUP_ASSETS)
     return summarize(warehouse, inventory, wanted)
@@ -69,10 +71,12 @@ def years_to_run(inventory: pd.DataFrame, warehouse: str) -> list[int]:
     return sorted(found | written)
 
 
-def built_from_current_inputs(warehouse: str, year: int) -> bool:
-    """Whether every year table of ``year`` was written from what the year's inputs are now."""
+def built_from_current_inputs(warehouse: str, year: int, corrections: pd.DataFrame | None = None) -> bool:
+    """Whether every year table of ``year`` was written from what the year's inputs are now (its files in the
+    inventory, its ``corrections``)."""
     root = storage_path(warehouse)
-    current = inputs_fingerprint(StoredTable(root / "raw_file_inventory.parquet").read(year=year)).encode()
+    current = inputs_fingerprint(StoredTable(root / "raw_file_inventory.parquet").read(year=year),
+                                 corrections).encode()
     return all(part_metadata(root / asset / f"year={year}", INPUTS_KEY) == current for asset in YEAR_ASSETS)
 
 

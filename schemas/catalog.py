@@ -26,9 +26,9 @@ def reporting_years() -> range:
 FILE_OUTCOMES = ("report", "duplicate", "not_a_report", "unreadable", "no_year", "year_out_of_range")
 TEMPLATES = ("2019", "2021", "pre2019", "unknown")
 SOURCE_FORMATS = ("text", "html", "pdf", "docx")  # how a file was read: text, a web page, a PDF, a Word file
-CELL_STATUSES = ("number", "blank", "none_word", "dash", "missing", "unparseable", "inferred")
+CELL_STATUSES = ("number", "blank", "none_word", "dash", "missing", "unparseable", "inferred", "corrected")
 # Statuses whose value is a number a reader can sum (inferred: placed by the template's arithmetic).
-VALUED_STATUSES = ("number", "none_word", "inferred")
+VALUED_STATUSES = ("number", "none_word", "inferred", "corrected")
 SEVERITIES = ("error", "warning", "info")
 
 

@@ -29,7 +29,15 @@ RULES = {
     "year_unknown": "No reporting year could be decided; the report cannot join a year partition.",
     "template_unknown": "No template table was recognised.",
     "not_a_report": "The file is not an annual report (no report title and no template table).",
-    "unreadable": "The file could not be read as text (binary, PDF, DOCX, empty).",
+    "unreadable": "The file could not be read (binary, a scanned PDF that needs OCR, an encrypted or broken PDF, "
+                  "a legacy .doc/.wps, empty).",
+    "correction_orphaned": "A person's correction (corrections folder) was not applied: its report file changed "
+                           "since the review (another sha256), the report is gone from the year, or the cell is not "
+                           "in the report's template.",
+    "correction_disagrees": "A person's correction was not applied: the parser now reads that cell itself, with "
+                            "certainty (its table's checks hold), and reads another value.",
+    "correction_redundant": "A person's correction agrees with what the parser now reads itself; it is not "
+                            "needed any more (the parser's cell is kept).",
     "low_confidence_encoding": "The encoding detector was not confident; characters may be wrong.",
     "traditional_characters": "The report is written in Traditional characters; it was read converted to "
                               "Simplified (OpenCC t2s), so its lines and raw cells are the converted text.",

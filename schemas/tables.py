@@ -53,7 +53,9 @@ class _Fact(_ReportKeyed):
     cell_status: Series[str] = pa.Field(isin=list(CELL_STATUSES), description=(
         "number | blank (cell present, empty) | none_word (无 → 0) | dash (-,/,— → null) | "
         "missing (row short, cell not placed) | unparseable | inferred (digits a crawler ran together, placed "
-        "as the one split the row's identity allows: not proven by the text; issue inferred_cells)."))
+        "as the one split the row's identity allows: not proven by the text; issue inferred_cells) | corrected "
+        "(a person's correction from the corrections folder: value is theirs, parsed_value/parsed_status the "
+        "parser's)."))
     raw: Series[str] = pa.Field(nullable=True, description="The cell text as printed, stripped; null when missing.")
     source_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description=(
         "1-based line of the cell in the report's normalized text (the row label's line when missing)."))
@@ -65,8 +67,15 @@ class _Fact(_ReportKeyed):
         "PDF: top edge of the cell's box, in points from the page's top edge (null as page)."))
     x1: Series[float] = pa.Field(nullable=True, description="PDF: right edge of the cell's box (null as page).")
     bottom: Series[float] = pa.Field(nullable=True, description="PDF: bottom edge of the cell's box (null as page).")
+    parsed_value: Series[float] = pa.Field(nullable=True, description=(
+        "Corrected cells: the value the parser read (null when it read none); null for other cells."))
+    parsed_status: Series[str] = pa.Field(nullable=True, isin=list(CELL_STATUSES), description=(
+        "Corrected cells: the cell_status the parser gave (missing, inferred …); null for other cells."))
+    correction_reason: Series[str] = pa.Field(nullable=True, description="Corrected cells: why, as the reviewer "
+                                              "wrote it (e.g. 'read in the PDF, p. 3').")
+    reviewer: Series[str] = pa.Field(nullable=True, description="Corrected cells: who corrected it.")
 
-    @pa.dataframe_check(description="Only number, none_word and inferred cells carry a value.")
+    @pa.dataframe_check(description="Only number, none_word, inferred and corrected cells carry a value.")
     @classmethod
     def value_only_when_valued(cls, df: pd.DataFrame) -> Series[bool]:
         return df["value"].isna() | df["cell_status"].isin(list(VALUED_STATUSES))
@@ -276,6 +285,65 @@ class QualityIssues(_Base):
     message: Series[str] = pa.Field(description="Human-readable explanation.")
 
 
+class Corrections(_Base):
+    """One row per cell a person corrected: the value they read in the report where the parser could not settle
+    the cell (CSV files in the corrections folder, ``GOVREPORTS_CORRECTIONS``; ``govreports review``)."""
+
+    report_id: Series[str] = pa.Field(str_length=16, description="The report corrected (its report_id).")
+    sha256: Series[str] = pa.Field(str_length=64, description=(
+        "sha256 of the report file the reviewer read: a changed file orphans the correction."))
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year of the report.")
+    table: Series[str] = pa.Field(isin=list(FACT_TABLES), description="Fact table of the cell.")
+    row: Series[str] = pa.Field(description="Row code of the cell (item, row or proceeding, by table).")
+    column: Series[str] = pa.Field(description="Column code of the cell (measure, applicant or outcome).")
+    value: Series[float] = pa.Field(nullable=True, description="The value read; null: the cell is blank.")
+    reason: Series[str] = pa.Field(str_length={"min_value": 1}, description="Why: what the reviewer read, where.")
+    reviewer: Series[str] = pa.Field(str_length={"min_value": 1}, description="Who corrected the cell.")
+    date: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}-\d{2}$", description="When (YYYY-MM-DD).")
+    source: Series[str] | None = pa.Field(nullable=True, description=(
+        "Where it was read: file:line in the corrections folder (added when the folder is read)."))
+
+    @pa.dataframe_check(description="The cell exists in the catalog: row and column codes of the table.")
+    @classmethod
+    def known_cell(cls, df: pd.DataFrame) -> Series[bool]:
+        return pd.Series([row in _ROW_CODES.get(table, ()) and column in _COLUMN_CODES.get(table, ())
+                          for table, row, column in zip(df["table"], df["row"], df["column"], strict=True)],
+                         index=df.index)
+
+    class Config:
+        unique = ["report_id", "table", "row", "column"]
+
+
+class ReviewQueue(_ReportKeyed):
+    """One row per report × cell that needs a person: not placed (missing, unparseable), inferred, in a table
+    whose arithmetic fails, or corrected where the parser now disagrees; with the source lines around it."""
+
+    sha256: Series[str] = pa.Field(str_length=64, description="sha256 of the report file (a correction names it).")
+    agency: Series[str] = pa.Field(nullable=True, description="dim_reports.agency.")
+    source_path: Series[str] = pa.Field(description="The report file, relative to the raw folder.")
+    table: Series[str] = pa.Field(isin=list(FACT_TABLES), description="Fact table of the cell.")
+    row: Series[str] = pa.Field(description="Row code (item, row or proceeding, by table).")
+    column: Series[str] = pa.Field(description="Column code (measure, applicant or outcome, by table).")
+    row_label: Series[str] = pa.Field(description="The template's Chinese label of the row.")
+    column_label: Series[str] = pa.Field(description="The template's Chinese label of the column.")
+    parsed_value: Series[float] = pa.Field(nullable=True, description="The value the parser gives the cell, if any.")
+    cell_status: Series[str] = pa.Field(isin=list(CELL_STATUSES), description="The parser's cell_status.")
+    flagged_because: Series[str] = pa.Field(description=(
+        "Why a person is asked: the quality issues on the cell, its row or its table, in words."))
+    source_line: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description=(
+        "Line of the cell (of its row label when missing) in the report's text (raw_reports.text)."))
+    page: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, description="PDF page of the cell, if a PDF.")
+    context: Series[str] = pa.Field(nullable=True, description=(
+        "The report's lines around source_line, numbered, the cell's line marked '>'."))
+
+    class Config:
+        unique = ["report_id", "table", "row", "column"]
+
+
+_ROW_CODES = {name: frozenset(codes(table.rows)) for name, table in FACT_TABLES.items()}
+_COLUMN_CODES = {name: frozenset(codes(table.columns)) for name, table in FACT_TABLES.items()}
+
+
 class RollupApplications(_Base):
     """One row per year × template: 表三 totals over trusted reports, with the rates' parts."""
 
@@ -285,6 +353,9 @@ class RollupApplications(_Base):
     trusted_reports: Series[int] = pa.Field(ge=0, description="Reports with trusted = true.")
     inferred_cells: Series[int] = pa.Field(ge=0, description=(
         "Inferred total-column cells (cell_status inferred) of trusted reports among those summed below."))
+    corrected_cells: Series[int] = pa.Field(ge=0, description=(
+        "Total-column cells a person corrected (cell_status corrected) of trusted reports among those summed "
+        "below."))
     new_received: Series[float] = pa.Field(nullable=True, ge=0, description=(
         "Applications received (total column), trusted reports."))
     handled_total: Series[float] = pa.Field(nullable=True, ge=0, description=(
@@ -374,6 +445,12 @@ class _Counted(_Base):
         "Inferred cells of the trusted 表三 tables that fed the group's figures."))
     review_litigation_inferred_cells: Series[int] = pa.Field(ge=0, description=(
         "Inferred cells of the trusted 表四 tables that fed the group's figures."))
+    active_disclosure_corrected_cells: Series[int] = pa.Field(ge=0, description=(
+        "Cells a person corrected (cell_status corrected) of the trusted 表二 tables that fed the group's figures."))
+    applications_corrected_cells: Series[int] = pa.Field(ge=0, description=(
+        "Corrected cells of the trusted 表三 tables that fed the group's figures."))
+    review_litigation_corrected_cells: Series[int] = pa.Field(ge=0, description=(
+        "Corrected cells of the trusted 表四 tables that fed the group's figures."))
 
 
 class _AgencyYear(_Counted):

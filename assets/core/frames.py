@@ -26,8 +26,10 @@ def records_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 BOX = ("page", "x0", "top", "x1", "bottom")  # a PDF cell's page and box (null elsewhere)
+CORRECTED = ("parsed_value", "parsed_status", "correction_reason", "reviewer")  # a corrected cell's (null elsewhere)
 FACT_COLUMNS = {
-    name: ["report_id", "year", table.row_dim, table.column_dim, "value", "cell_status", "raw", "source_line", *BOX]
+    name: ["report_id", "year", table.row_dim, table.column_dim, "value", "cell_status", "raw", "source_line", *BOX,
+                *CORRECTED]
     + (["unit", "value_wan_yuan"] if name == "active_disclosure" else [])
     for name, table in FACT_TABLES.items()
 }
@@ -40,18 +42,25 @@ def fact_table(reports: list[ParsedReport], table: str, schema: pa.Schema) -> pa
     ids: list[str] = []
     facts: list[Fact] = []
     located: list[tuple[int, tuple]] = []  # (fact index, page and box) of the facts read from a PDF
+    corrected: list[tuple[int, tuple]] = []  # (fact index, what it was) of the facts a person corrected
     for report in reports:
         mine = [fact for fact in report.facts if fact.table == table]
         if report.boxes:
             located += [(len(facts) + index, box) for index, fact in enumerate(mine)
                         if (box := report.box(fact)) is not None]
+        if report.corrected:
+            corrected += [(len(facts) + index, (before.parsed_value, before.parsed_status, before.reason,
+                                                before.reviewer))
+                          for index, fact in enumerate(mine)
+                          if (before := report.corrected.get((fact.table, fact.row, fact.column))) is not None]
         ids += [report.report_id] * len(mine)
         facts += mine
     _, rows, columns, values, statuses, raws, lines, units, _ = zip(*facts, strict=True) if facts else [()] * 9
     spec = FACT_TABLES[table]
     data = {"report_id": ids, spec.row_dim: rows, spec.column_dim: columns, "value": values, "cell_status": statuses,
             "raw": raws, "source_line": lines}
-    data.update(_box_columns(len(facts), located))
+    data.update(_sparse_columns(BOX, len(facts), located))
+    data.update(_sparse_columns(CORRECTED, len(facts), corrected))
     if table == "active_disclosure":
         data["unit"] = units
         data["value_wan_yuan"] = [value * TO_WAN_YUAN[unit] if unit and value is not None else None
@@ -59,11 +68,12 @@ def fact_table(reports: list[ParsedReport], table: str, schema: pa.Schema) -> pa
     return arrow_table(data, schema)
 
 
-def _box_columns(count: int, located: list[tuple[int, tuple]]) -> dict[str, list]:
-    """The page and box columns of ``count`` facts, null but where ``located`` gives a PDF cell's."""
-    columns: dict[str, list] = {name: [None] * count for name in BOX}
-    for index, box in located:
-        for name, value in zip(BOX, box, strict=True):
+def _sparse_columns(names: tuple[str, ...], count: int, given: list[tuple[int, tuple]]) -> dict[str, list]:
+    """Columns ``names`` of ``count`` facts, null but at the facts ``given`` values (index, one per name):
+    the page and box of a PDF's cells, what a corrected cell was."""
+    columns: dict[str, list] = {name: [None] * count for name in names}
+    for index, values in given:
+        for name, value in zip(names, values, strict=True):
             columns[name][index] = value
     return columns
 

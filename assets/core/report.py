@@ -7,6 +7,7 @@ Dagster, so the parser can be used and tested on its own.
 
 import hashlib
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from schemas.catalog import FACT_TABLES, MEASURES
@@ -19,6 +20,7 @@ from .narrative import NarrativeFact, extract_narrative
 from .positions import Box
 from .quality import Check, check_report
 from .reading import read_lines
+from .review import Corrected, Correction, apply
 from .sections import Section, find_sections
 from .tables import (
     DETACHED,
@@ -83,6 +85,7 @@ class ParsedReport:
     file_lines: list[int] | None = None  # HTML pages: the file line of each rendered line
     boxes: list[tuple[Box | None, ...]] | None = None  # PDFs: the page and box of each cell of each line
     pages: int | None = None
+    corrected: dict[tuple[str, str, str], Corrected] = field(default_factory=dict)  # what corrected cells were
 
     @property
     def identity(self) -> Identity:
@@ -153,8 +156,10 @@ def template_and_year(lines: list[str], rows: list[FoundRow]) -> tuple[str, Year
 def assemble(source: str, lines: list[str], sections: list[Section], rows: list[FoundRow], encoding: str,
              source_format: str = "text", encoding_confident: bool = True,
              file_lines: list[int] | None = None, traditional: bool = False,
-             boxes: list[tuple[Box | None, ...]] | None = None, pages: int | None = None) -> ParsedReport:
-    """The last stage: template, year, placed cells, arithmetic checks and issues of one report."""
+             boxes: list[tuple[Box | None, ...]] | None = None, pages: int | None = None,
+             corrections: Sequence[Correction] = (), sha256: str | None = None) -> ParsedReport:
+    """The last stage: template, year, placed cells, arithmetic checks and issues of one report; a person's
+    ``corrections`` of it (its file's ``sha256``) applied where the parser could not settle a cell."""
     template, year = template_and_year(lines, rows)
     facts, issues = _place(rows)
     facts, issues = _infer_together(rows, facts, issues)
@@ -167,6 +172,12 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
                          "a check of its table fails with it; the cells are missing", table=table, row=row)
                    for table, row in sorted(withdrawn)]
         checks, rule_issues = check_report(facts, narrative)
+    corrected: dict[tuple[str, str, str], Corrected] = {}
+    if corrections:
+        facts, corrected, correction_issues = apply(facts, checks, sha256, corrections)
+        issues = [*issues, *correction_issues]
+        if corrected:
+            checks, rule_issues = check_report(facts, narrative)
     title = find_title(lines)
     agency, agency_issues = identify_agency(lines)
     return ParsedReport(
@@ -175,6 +186,7 @@ def assemble(source: str, lines: list[str], sections: list[Section], rows: list[
         lines=lines, title=title[1] if title else None, agency=agency,
         publish_date=find_publish_date(lines), template=template, year=year, sections=sections,
         rows=rows, facts=facts, narrative=narrative, checks=checks, file_lines=file_lines, boxes=boxes, pages=pages,
+        corrected=corrected,
         issues=[*_report_issues(encoding_confident, template, year, traditional), *agency_issues, *issues,
                 *rule_issues],
     )
@@ -343,6 +355,10 @@ def to_json(report: ParsedReport) -> dict:
         box = report.box(fact)
         if box is not None:
             entry["page"], entry["box"] = box[0], list(box[1:])
+        before = report.corrected.get((fact.table, fact.row, fact.column))
+        if before is not None:
+            entry |= {"parsed_value": _number(before.parsed_value), "parsed_status": before.parsed_status,
+                      "correction_reason": before.reason, "reviewer": before.reviewer}
         facts[fact.table].append(entry)
     return {
         "source": report.source,

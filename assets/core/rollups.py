@@ -29,9 +29,10 @@ with dims as (
 
 def _table_metrics(table: str, alias: str, glob: str) -> str:
     columns = ", ".join([*(f"{m.sql} as {m.code}" for m in METRICS if m.table == table),
-                         f"count(*) filter (where cell_status = 'inferred') as {table}_inferred"])
+                         f"count(*) filter (where cell_status = 'inferred') as {table}_inferred",
+                         f"count(*) filter (where cell_status = 'corrected') as {table}_corrected"])
     return (f"{alias} as (select report_id, {columns} from read_parquet('{glob}', hive_partitioning = true) "
-            f"where cell_status in ('number', 'none_word', 'inferred') group by report_id)")
+            f"where cell_status in ('number', 'none_word', 'inferred', 'corrected') group by report_id)")
 
 
 def rollup_sql(globs: dict[str, str], keys: list[str], carried: tuple[str, ...] = ()) -> str:
@@ -45,8 +46,8 @@ def rollup_sql(globs: dict[str, str], keys: list[str], carried: tuple[str, ...] 
     select = [*keys, *(f"any_value({c}) as {c}" for c in carried), "count(*) as reports",
               "count(*) filter (where trusted) as trusted_reports",
               *(f"count(*) filter (where trusted_{table}) as {table}_trusted" for table in _TABLE_GLOB_KEYS),
-              *(f"coalesce(sum({table}_inferred) filter (where trusted_{table}), 0) as {table}_inferred_cells"
-                for table in _TABLE_GLOB_KEYS),
+              *(f"coalesce(sum({table}_{kind}) filter (where trusted_{table}), 0) as {table}_{kind}_cells"
+                for table in _TABLE_GLOB_KEYS for kind in ("inferred", "corrected")),
               *(f"sum({m.code}) filter (where trusted_{m.table}) as {m.code}" for m in METRICS)]
     for rate in RATES:
         table = _TABLE_OF_METRIC[rate.numerator]

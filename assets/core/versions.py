@@ -3,8 +3,9 @@
 Belongs here: ``code_version``, a hash of the pipeline's code (every module under ``assets/`` and ``schemas/``:
 the catalog's labels decide sections, templates and years), of the versions of the libraries that decode and
 render text, and of the years that have a partition (a report of next year is out of range today); and
-``inputs_fingerprint``, which adds to it a year's rows of the inventory. A file's inventory record is kept when
-its path, sha256 and code_version are unchanged; a year's tables carry the fingerprint they were built from.
+``inputs_fingerprint``, which adds to it a year's rows of the inventory and the year's corrections. A file's
+inventory record is kept when its path, sha256 and code_version are unchanged; a year's tables carry the
+fingerprint they were built from.
 """
 
 import hashlib
@@ -33,11 +34,15 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def inputs_fingerprint(year_inventory: pd.DataFrame) -> str:
-    """What a year's tables are built from: the code and the year's rows of the inventory (every file of
-    the year, whatever its outcome), in path order."""
+def inputs_fingerprint(year_inventory: pd.DataFrame, year_corrections: pd.DataFrame | None = None) -> str:
+    """What a year's tables are built from: the code, the year's rows of the inventory (every file of the
+    year, whatever its outcome), in path order, and the year's corrections (none: as before corrections)."""
     rows = year_inventory.sort_values("source_path", kind="stable").reset_index(drop=True)
     digest = hashlib.sha256(code_version().encode())
     digest.update(",".join(rows.columns).encode())
     digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+    if year_corrections is not None and len(year_corrections):
+        fixed = year_corrections.drop(columns=["source"], errors="ignore")
+        fixed = fixed.sort_values(["report_id", "table", "row", "column"], kind="stable").reset_index(drop=True)
+        digest.update(pd.util.hash_pandas_object(fixed.astype(str), index=False).to_numpy().tobytes())
     return digest.hexdigest()

@@ -55,6 +55,7 @@ from .frames import (
 from .parts import to_arrow, write_part
 from .reading import read_lines
 from .report import assemble, read_tables
+from .review import Correction
 from .sections import find_sections
 
 RAW_COLUMNS = ["report_id", "year", "source_path", "sha256", "encoding", "encoding_confident", "source_format",
@@ -97,6 +98,7 @@ class YearTask:
     number: int = 0
     outputs: tuple[str, ...] = tuple(MODELS)
     metadata: dict[bytes, bytes] = field(default_factory=dict)
+    corrections: dict[str, tuple[Correction, ...]] = field(default_factory=dict)  # by report_id
 
 
 @dataclass
@@ -162,7 +164,7 @@ def run_batch(task: YearTask) -> BatchResult:
         rows = read_tables(lines, found_sections)
         report = assemble(source_path, lines, found_sections, rows, read.encoding, source_format=read.source_format,
                           encoding_confident=read.confident, file_lines=read.file_lines, boxes=read.boxes,
-                          pages=read.pages)
+                          pages=read.pages, corrections=task.corrections.get(report_id, ()), sha256=sha256)
         watch.lap("parse")
         if report.year.year != task.year:
             result.failures.append(f"{source_path}: parsed as {report.year.year} but inventoried for {task.year}")
@@ -263,7 +265,8 @@ def counts_of(output: str, frame: pd.DataFrame) -> Counter:
 
 
 def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int, spool: Path,
-               outputs: tuple[str, ...], metadata: dict[bytes, bytes]) -> Iterator[YearTask]:
+               outputs: tuple[str, ...], metadata: dict[bytes, bytes],
+               corrections: dict[str, tuple[Correction, ...]] | None = None) -> Iterator[YearTask]:
     """The year's inventoried reports (``reports``: rows of the inventory) in batches numbered from 0: at
     least four per worker (so that every core works to the end) unless that makes batches smaller than
     ``MIN_BATCH``, at most ``MAX_BATCH`` reports each (big enough that validation costs little per report).
@@ -272,6 +275,7 @@ def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int, spool
     size = max(1, min(MAX_BATCH, max(MIN_BATCH, -(-len(reports) // (4 * workers)))))
     for number, start in enumerate(range(0, len(reports), size)):
         batch = reports.iloc[start:start + size][list(Entry._fields)]
-        yield YearTask(root, year, [Entry(*row) for row in batch.itertuples(index=False, name=None)], spool,
-                       number, outputs, metadata)
+        entries = [Entry(*row) for row in batch.itertuples(index=False, name=None)]
+        mine = {e.report_id: corrections[e.report_id] for e in entries if corrections and e.report_id in corrections}
+        yield YearTask(root, year, entries, spool, number, outputs, metadata, mine)
 

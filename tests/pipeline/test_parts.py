@@ -11,6 +11,7 @@ from upath import UPath
 
 import assets.core.parts as parts
 import assets.core.year_pass as year_pass
+from assets.core.frames import BOX, CORRECTED
 from orchestration.checks import ASSET_CHECKS, validate_row_groups
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
 from orchestration.io_managers import PartitionTable
@@ -59,8 +60,8 @@ def test_schema_check_fails_when_one_report_spans_two_row_groups(tmp_path, monke
     frame = pd.DataFrame({"report_id": ["0123456789abcdef"] * 2, "row": ["new_received", "carried_over"],
                           "applicant": ["total", "total"], "value": [1.0, 2.0], "cell_status": ["number"] * 2,
                           "raw": ["1", "2"], "source_line": pd.array([3, 4], dtype="Int64"),
-                          "page": pd.array([None, None], dtype="Int64"),
-                          **{edge: [None, None] for edge in ("x0", "top", "x1", "bottom")}})
+                          **{name: pd.array([None, None], dtype="Int64") if name == "page" else [None, None]
+                             for name in (*BOX, *CORRECTED)}})  # no PDF box, no correction
     directory = tmp_path / "year=2021"
     directory.mkdir()
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), directory / "part-0.parquet", row_group_size=1)

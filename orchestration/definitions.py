@@ -42,7 +42,10 @@ refresh_inventory = dg.define_asset_job(
     "refresh_inventory", selection=dg.AssetSelection.assets("raw_file_inventory"),
     description="Re-scan the raw folder only. raw_files_sensor launches it with a govreports/years tag; when it "
                 "succeeds, year_runs_after_inventory starts year_pipeline for exactly those years.")
-SENSORS = build_sensors(inventory_job=refresh_inventory, year_job=year_pipeline)
+refresh_corrections = dg.define_asset_job(
+    "refresh_corrections", selection=dg.AssetSelection.assets("corrections"),
+    description="Read the corrections folder again (corrections_sensor launches it with the years it touches).")
+SENSORS = build_sensors(inventory_job=refresh_inventory, year_job=year_pipeline, corrections_job=refresh_corrections)
 
 
 def default_paths() -> tuple[str, str]:
@@ -62,7 +65,8 @@ def build_resources(raw_dir: str, warehouse: str, corrections: str | None = None
 
 def build_defs(raw_dir: str, warehouse: str) -> dg.Definitions:
     return dg.Definitions(assets=ASSETS, asset_checks=ASSET_CHECKS,
-                          jobs=[year_pipeline, refresh_rollups, refresh_inventory], sensors=SENSORS,
+                          jobs=[year_pipeline, refresh_rollups, refresh_inventory, refresh_corrections],
+                          sensors=SENSORS,
                           resources=build_resources(raw_dir, warehouse), executor=dg.in_process_executor)
 
 

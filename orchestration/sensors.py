@@ -1,4 +1,4 @@
-"""Sensors: new or changed raw files start exactly the reporting years they belong to.
+"""Sensors: new or changed raw files, and new or changed corrections, start exactly the years they touch.
 
 Two steps, because ``raw_file_inventory`` is unpartitioned and every year run reads it:
 
@@ -10,7 +10,12 @@ Two steps, because ``raw_file_inventory`` is unpartitioned and every year run re
 2. ``year_runs_after_inventory`` sees that run succeed and requests one ``year_pipeline`` run per tagged
    year, so every year run reads an inventory that already lists the new files.
 
-The cursor is JSON ``{"files": {path: [size, mtime_ns, sha256, year]}, "pending": [years]}``. A scan that
+``corrections_sensor`` reads the corrections folder (GOVREPORTS_CORRECTIONS) at each tick and requests a
+``year_pipeline`` run of every year whose corrections changed (added, edited or removed), and one run of
+the ``corrections`` asset; its cursor is one digest per year. A folder that does not validate is reported
+in the tick's skip reason and nothing runs until it is fixed.
+
+The raw files' cursor is JSON ``{"files": {path: [size, mtime_ns, sha256, year]}, "pending": [years]}``. A scan that
 finds more changed files than ``MAX_PARSED_PER_TICK`` parses that many, keeps the years found in
 ``pending`` and goes on at the next tick, so the first tick on 100,000 files stays within the sensor
 timeout; the runs are requested once the folder has been read completely.
@@ -23,11 +28,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dagster as dg
+import pandas as pd
 from upath import UPath
 
+from assets.core.corrections import CorrectionsError
 from assets.core.ingest import YEAR_OUTCOMES, discover, read_entry
+from assets.core.versions import corrections_digest
 from assets.partitions import YEARS
-from assets.resources import RawDirectory
+from assets.resources import CorrectionsFolder, RawDirectory
 
 if TYPE_CHECKING:  # what define_asset_job returns; dagster does not export the name
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
@@ -93,10 +101,16 @@ def _dump_cursor(files: dict[str, FileState], pending: set[int]) -> str:
     return json.dumps({"files": files, "pending": sorted(pending)}, separators=(",", ":"))
 
 
-def build_sensors(inventory_job: "UnresolvedAssetJobDefinition",
-                  year_job: "UnresolvedAssetJobDefinition") -> list[dg.SensorDefinition]:
-    """The raw-folder sensor launching ``inventory_job``, the sensor chaining ``year_job`` after it, and
-    the automation sensor that refreshes the cross-year rollups."""
+def corrections_digests(corrections: pd.DataFrame) -> dict[str, str]:
+    """One digest per year of the corrections of that year (what the year's fingerprint adds for them)."""
+    return {str(year): corrections_digest(rows) for year, rows in corrections.groupby("year")}
+
+
+def build_sensors(inventory_job: "UnresolvedAssetJobDefinition", year_job: "UnresolvedAssetJobDefinition",
+                  corrections_job: "UnresolvedAssetJobDefinition") -> list[dg.SensorDefinition]:
+    """The raw-folder sensor launching ``inventory_job``, the sensor chaining ``year_job`` after it, the
+    corrections sensor launching ``year_job`` for the years whose corrections changed (and
+    ``corrections_job``), and the automation sensor that refreshes the cross-year rollups."""
 
     @dg.sensor(job=inventory_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED,
                description="New, changed or removed files under GOVREPORTS_RAW_DIR: re-inventory, then run "
@@ -130,9 +144,33 @@ def build_sensors(inventory_job: "UnresolvedAssetJobDefinition",
                               tags={"govreports/inventory_run": run.run_id})
                 for year in run.tags.get(YEARS_TAG, "").split(",") if year]
 
+    @dg.sensor(jobs=[year_job, corrections_job], minimum_interval_seconds=30,
+               default_status=dg.DefaultSensorStatus.STOPPED,
+               description="Corrections added, edited or removed under GOVREPORTS_CORRECTIONS: rebuild exactly the "
+                           "years they touch, and the corrections asset.")
+    def corrections_sensor(context: dg.SensorEvaluationContext,
+                           corrections_folder: CorrectionsFolder) -> dg.SensorResult:
+        try:
+            digests = corrections_digests(corrections_folder.read())
+        except CorrectionsError as error:
+            return dg.SensorResult(skip_reason=dg.SkipReason(f"corrections folder not applied: {error}"))
+        previous = json.loads(context.cursor) if context.cursor else {}
+        changed = sorted(y for y in digests.keys() | previous.keys() if digests.get(y) != previous.get(y))
+        known = set(YEARS.get_partition_keys())
+        years = [y for y in changed if y in known]
+        if not changed:
+            return dg.SensorResult(skip_reason=dg.SkipReason("corrections unchanged"))
+        tick = context.cursor or "first"
+        requests = [dg.RunRequest(run_key=f"corrections:{hashlib.sha256(tick.encode()).hexdigest()[:12]}",
+                                  job_name=corrections_job.name)]
+        requests += [dg.RunRequest(run_key=f"corrections:{year}:{digests.get(year, 'none')[:12]}",
+                                   job_name=year_job.name, partition_key=year) for year in years]
+        context.log.info(f"corrections changed for years {changed}")
+        return dg.SensorResult(run_requests=requests, cursor=json.dumps(digests, sort_keys=True))
+
     # Dagster's own default automation sensor starts STOPPED; this one runs the rollups' conditions from the start.
     rollup_automation = dg.AutomationConditionSensorDefinition(
         "rollup_automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.RUNNING,
         minimum_interval_seconds=30,
         description="Evaluates the automation conditions: the cross-year assets refresh after any year changes.")
-    return [raw_files_sensor, year_runs_after_inventory, rollup_automation]
+    return [raw_files_sensor, year_runs_after_inventory, corrections_sensor, rollup_automation]

@@ -42,7 +42,13 @@ def inputs_fingerprint(year_inventory: pd.DataFrame, year_corrections: pd.DataFr
     digest.update(",".join(rows.columns).encode())
     digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
     if year_corrections is not None and len(year_corrections):
-        fixed = year_corrections.drop(columns=["source"], errors="ignore")
-        fixed = fixed.sort_values(["report_id", "table", "row", "column"], kind="stable").reset_index(drop=True)
-        digest.update(pd.util.hash_pandas_object(fixed.astype(str), index=False).to_numpy().tobytes())
+        digest.update(corrections_digest(year_corrections).encode())
     return digest.hexdigest()
+
+
+def corrections_digest(corrections: pd.DataFrame) -> str:
+    """A hash of corrections (rows of the ``Corrections`` model): the same cells and values, whichever file or
+    line they are written on, give the same hash."""
+    fixed = corrections.drop(columns=["source"], errors="ignore")
+    fixed = fixed.sort_values(["report_id", "table", "row", "column"], kind="stable").reset_index(drop=True)
+    return hashlib.sha256(pd.util.hash_pandas_object(fixed.astype(str), index=False).to_numpy().tobytes()).hexdigest()

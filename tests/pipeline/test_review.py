@@ -106,3 +106,38 @@ def test_corrections_reach_the_facts_and_rollups_and_stay(folders, tmp_path, cap
         issues = pd.read_parquet(wh / "quality_issues" / "year=2021")
         assert (issues["rule"] == "correction_orphaned").sum() == 2
     assert "2 corrected cells" in capsys.readouterr().out
+
+
+def _correction(year: int, value: str, report: str = "0123456789abcdef") -> str:
+    return f"{report},{'a' * 64},{year},applications,new_received,total,{value},read in the PDF,analyst,2026-12-07\n"
+
+
+def test_corrections_sensor_runs_exactly_the_years_whose_corrections_changed(tmp_path):
+    from assets.resources import CorrectionsFolder
+    from orchestration.definitions import SENSORS, build_defs
+
+    sensor = next(s for s in SENSORS if s.name == "corrections_sensor")
+    definitions = build_defs(str(tmp_path / "raw"), str(tmp_path / "warehouse"))
+    folder = tmp_path / "corrections"
+    folder.mkdir()
+    header = "report_id,sha256,year,table,row,column,value,reason,reviewer,date\n"
+    (folder / "a.csv").write_text(header + _correction(2020, "5") + _correction(2021, "7", "fedcba9876543210"),
+                                  encoding="utf-8")
+
+    def tick(cursor):
+        with dg.build_sensor_context(cursor=cursor, definitions=definitions, resources={
+                "corrections_folder": CorrectionsFolder(path=str(folder))}) as context:
+            result = sensor.evaluate_tick(context)
+        return result, {(r.job_name, r.partition_key) for r in result.run_requests or []}
+
+    result, requested = tick(None)
+    assert requested == {("refresh_corrections", None), ("year_pipeline", "2020"), ("year_pipeline", "2021")}
+    result, requested = tick(result.cursor)
+    assert requested == set() and "unchanged" in result.skip_message
+    (folder / "a.csv").write_text(header + _correction(2020, "5") + _correction(2021, "8", "fedcba9876543210"),
+                                  encoding="utf-8")
+    result, requested = tick(result.cursor)
+    assert requested == {("refresh_corrections", None), ("year_pipeline", "2021")}
+    (folder / "b.csv").write_text(header + _correction(2020, "abc"), encoding="utf-8")
+    bad, requested = tick(result.cursor)
+    assert requested == set() and "b.csv" in bad.skip_message and "line 2" in bad.skip_message

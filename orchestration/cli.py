@@ -93,12 +93,13 @@ def _review_import(args: argparse.Namespace) -> int:
             if (row["report_id"], row["sha256"]) not in pairs:
                 raise CorrectionsError(f"{path}: line {line}: no report {row['report_id']} with sha256 "
                                        f"{row['sha256'][:12]}… in the warehouse")
-        target = append(folder, rows) if len(rows) else None
+        target, written = append(folder, rows)
     except CorrectionsError as error:
         print(f"govreports: error: {error}; nothing was imported", file=sys.stderr)
         return 1
-    print(f"{len(rows)} corrected cells from {path}" + (f" appended to {target}" if target else " (no value filled)")
-          + "; `govreports run --changed` rebuilds the years they touch")
+    held = f" ({len(rows) - written} already in the folder)" if written < len(rows) else ""
+    print(f"{written} corrected cells from {path} appended to {target}{held}; `govreports run --changed` rebuilds "
+          "the years they touch")
     return 0
 
 

@@ -9,6 +9,7 @@ Dagster.
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +17,7 @@ import pandera.pandas as pa
 
 from schemas.tables import Corrections
 
-from .review import BLANK, Correction
+from .review import BLANK, Correction, shown_value
 
 # the columns of a corrections file, in order (``source`` is added when the folder is read)
 COLUMNS = [name for name in Corrections.to_schema().columns if name != "source"]
@@ -45,14 +46,25 @@ def decoded(data: bytes, name: str) -> str:
 
 def parse_text(text: str, name: str) -> pd.DataFrame:
     """The rows of a corrections CSV's text, validated (``name`` is what errors call it)."""
-    rows = list(csv.DictReader(io.StringIO(text)))
-    header = next(csv.reader(io.StringIO(text)), [])
-    missing = [column for column in COLUMNS if column not in header]
+    return _frame(list(_rows(text, name, "needs " + ", ".join(COLUMNS))), name)
+
+
+def _rows(text: str, name: str, hint: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Each row of a CSV's text with the line it starts on (a cell may hold line breaks: Alt+Enter in Excel),
+    after checking that the header has every column of a corrections file."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
     if missing:
-        raise CorrectionsError(f"{name}: line 1: the header lacks {', '.join(missing)} (needs {', '.join(COLUMNS)})")
-    frame = pd.DataFrame([{column: (row.get(column) or "").strip() for column in COLUMNS} for row in rows],
-                         columns=COLUMNS)
-    frame.index = range(2, len(frame) + 2)  # the line of each row in the file (the header is line 1)
+        raise CorrectionsError(f"{name}: line 1: the header lacks {', '.join(missing)} ({hint})")
+    start = 2
+    for row in reader:
+        yield start, {column: (row.get(column) or "").strip() for column in COLUMNS}
+        start = reader.line_num + 1
+
+
+def _frame(rows: list[tuple[int, dict[str, str]]], name: str) -> pd.DataFrame:
+    """Rows (line, fields) as a validated frame indexed by their lines."""
+    frame = pd.DataFrame([row for _, row in rows], columns=COLUMNS, index=[line for line, _ in rows])
     frame["value"] = [_value(text, name, line) for line, text in frame["value"].items()]
     return validated(frame, name)
 
@@ -69,6 +81,12 @@ def _value(text: str, name: str, line: int) -> float | None:
 
 def validated(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """``frame`` checked against the ``Corrections`` model; its index is the file's line numbers."""
+    again = frame[frame.duplicated(_CELL, keep="first")]
+    if len(again):
+        line = again.index[0]
+        first = frame[(frame[_CELL] == again.iloc[0][_CELL]).all(axis=1)].index[0]
+        raise CorrectionsError(f"{name}: line {line}: a second correction of "
+                               f"{'/'.join(again.iloc[0][['table', 'row', 'column']])} (the first is on line {first})")
     try:
         return Corrections.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
@@ -86,8 +104,6 @@ def _first_failure(cases: pd.DataFrame, frame: pd.DataFrame) -> str:
     if case["check"] == "known_cell":
         row = frame.loc[line]
         return f"line {line}: no cell {row['table']}/{row['row']}/{row['column']} in the catalog"
-    if "unique" in str(case["check"]) or "duplicated" in str(case["check"]):
-        return f"line {line}: a second correction of the same cell ({case['column']})"
     return f"line {line}: {case['column']} {case['failure_case']!r} fails {case['check']}"
 
 
@@ -138,35 +154,34 @@ def export_text(queue: pd.DataFrame) -> str:
 def filled_rows(text: str, name: str, reviewer: str, today: str) -> pd.DataFrame:
     """The rows of a filled export that got a value, as validated corrections indexed by the line each row
     starts on; ``reviewer`` and ``today`` fill a row's empty reviewer and date."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise CorrectionsError(f"{name}: line 1: the header lacks {', '.join(missing)} (an export of "
-                               "`govreports review export` has them)")
-    rows, lines, start = [], [], 2
-    for row in reader:
-        if (row.get("value") or "").strip():
-            rows.append({column: (row.get(column) or "").strip() for column in COLUMNS})
-            rows[-1]["reviewer"] = rows[-1]["reviewer"] or reviewer
-            rows[-1]["date"] = rows[-1]["date"] or today
-            lines.append(start)
-        start = reader.line_num + 1
-    frame = pd.DataFrame(rows, columns=COLUMNS, index=lines)
-    frame["value"] = [_value(value, name, line) for line, value in frame["value"].items()]
-    return validated(frame, name)
+    filled = [(line, row | {"reviewer": row["reviewer"] or reviewer, "date": row["date"] or today})
+              for line, row in _rows(text, name, "an export of `govreports review export` has them") if row["value"]]
+    return _frame(filled, name)
 
 
-def append(folder: Path, rows: pd.DataFrame, file_name: str = "corrections.csv") -> Path:
-    """Append validated ``rows`` to ``folder/file_name`` (made with its header if new) once the folder with
-    them still reads without a conflict; nothing is written otherwise."""
+def _cells_and_values(frame: pd.DataFrame) -> list[tuple[str, ...]]:
+    return [(*key, shown_value(value)) for *key, value in frame[[*_CELL, "value"]].itertuples(index=False)]
+
+
+def append(folder: Path, rows: pd.DataFrame, file_name: str = "corrections.csv") -> tuple[Path, int]:
+    """Append validated ``rows`` to ``folder/file_name`` (made with its header if new; else in its columns'
+    order, after a line break if its last line has none) once the folder with them still reads without a
+    conflict; nothing is written otherwise. Rows the folder already holds (the same cell and value: an
+    export imported twice) are not written again. Returns the file and the number of rows written."""
     target = folder / file_name
     existing = read_folder(folder)
     _refuse_conflicts(pd.concat([existing, rows.assign(source=[f"(imported):{line}" for line in rows.index])],
                                 ignore_index=True))
+    held = set(_cells_and_values(existing))
+    fresh = rows[[cell not in held for cell in _cells_and_values(rows)]]
+    if fresh.empty:
+        return target, 0
     folder.mkdir(parents=True, exist_ok=True)
-    new = not target.exists()
-    out = rows[COLUMNS].copy()
-    out["value"] = [BLANK if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)) for v in out["value"]]
+    data = target.read_bytes() if target.exists() else b""
+    columns = next(csv.reader(io.StringIO(decoded(data, str(target)).lstrip("\ufeff")))) if data else COLUMNS
+    out = fresh[COLUMNS].assign(value=[shown_value(value) for value in fresh["value"]])
     with target.open("a", encoding="utf-8", newline="") as handle:
-        out.to_csv(handle, index=False, header=new, lineterminator="\n")
-    return target
+        handle.write("\n" if data and not data.endswith(b"\n") else "")
+        out[columns].to_csv(handle, index=False, header=not data, lineterminator="\n")
+    return target, len(out)
+

@@ -78,16 +78,17 @@ def apply(facts: list[Fact], checks: list[Check], sha256: str | None, correction
         else:
             issues.append(_issue("correction_disagrees", "warning", key, f"{where}: the parser now reads "
                                  f"{facts[index].raw!r} itself, with its table's checks holding; the correction "
-                                 f"({_shown(correction.value)}) is not applied", correction))
+                                 f"({shown_value(correction.value)}) is not applied", correction))
     return facts, corrected, issues
 
 
-def _shown(value: float | None) -> str:
-    if value is None:
+def shown_value(value: float | None) -> str:
+    """A value as a corrections file writes it: ``blank``, or the number without a needless ``.0``."""
+    if value is None or value != value:  # None, or NaN from a frame
         return BLANK
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def _issue(rule: str, severity: str, key: tuple[str, str, str], message: str, correction: Correction) -> Issue:
     return Issue(rule, severity, message, table=key[0], row=key[1], column=key[2],
-                 expected=_shown(correction.value))
+                 expected=shown_value(correction.value))

@@ -53,4 +53,4 @@ def test_year_run_on_a_postgres_instance_is_read_back_from_postgres(postgres, po
         assert cursor.fetchall() == [(year_run.run_id, "SUCCESS")]
         cursor.execute("select count(*) from event_logs where run_id = %s and dagster_event_type = "
                        "'ASSET_MATERIALIZATION'", (year_run.run_id,))
-        assert cursor.fetchone()[0] == 9  # the nine year-partitioned assets of year_pipeline
+        assert cursor.fetchone()[0] == 10  # the nine year tables and review_queue of year_pipeline

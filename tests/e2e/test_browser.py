@@ -55,12 +55,13 @@ def test_asset_graph_shows_the_fact_and_dim_assets(page, dagster_dev, tmp_path):
         expect(visible(page, group, exact=True)).to_be_visible()
     page.screenshot(path=tmp_path / "global_lineage.png")
 
-    page.set_viewport_size({"width": 1600, "height": 1800})  # the facts group, every asset in view
+    page.set_viewport_size({"width": 1600, "height": 3200})  # the facts group, every asset in view
     open_page(page, f"{dagster_dev.url}/locations/govreports/asset-groups/facts/lineage")
+    expect(visible(page, "fact_applications", exact=True)).to_be_visible()
+    page.screenshot(path=tmp_path / "facts_lineage.png")  # before the checks below: what a failure looked like
     for name in ("fact_active_disclosure", "fact_applications", "fact_review_litigation", "dim_reports"):
         expect(visible(page, name, exact=True)).to_be_visible()
     expect(visible(page, "1 / 1 Passed")).to_be_visible()  # the year's schema check, on the node
-    page.screenshot(path=tmp_path / "facts_lineage.png")
     page.set_viewport_size({"width": 1600, "height": 1000})
 
 

@@ -164,6 +164,8 @@ def _pipe_parts(line: str) -> tuple[tuple[str, bool], ...]:
     body = line[1:] if line.startswith("|") else line
     body = body[:-1] if body.endswith("|") else body
     cells = [c.strip() for c in body.split("|")]
+    if not any(cells):
+        return tuple(("", True) for _ in cells)  # a row of empty cells: blank values (merge residue is '||')
     if all(set(c) <= set("-: ") for c in cells):
         return _PADDING  # a markdown separator row
     parts = [(c, is_value_text(c)) for c in cells]

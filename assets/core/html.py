@@ -253,7 +253,7 @@ def table_rows(table: lxml.html.HtmlElement) -> list[tuple[str, int]]:
         lines.append((cell_text(caption), caption.sourceline))
     grid = _grid(table)
     rendered = iter(pipe_rows([row for row, _ in grid]))
-    lines += [(next(rendered)[0], source_line) for row, source_line in grid if any(row)]
+    lines += [(next(rendered)[0], source_line) for row, source_line in grid if not all(t is None for t in row)]
     return lines
 
 

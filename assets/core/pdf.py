@@ -294,7 +294,7 @@ def _table_blocks(cells: list[tuple[float, float, float, float]], chars: list[_C
     blocks: list[_Block] = []
     rendered = iter(pipe_rows(grid))
     for row, positions in enumerate(grid):
-        if not any(positions):
+        if all(text is None for text in positions):
             continue
         line, kept = next(rendered)
         filled = [p for p, text in enumerate(positions) if text is not None]

@@ -47,7 +47,7 @@ def pipe_rows(table: list[Positions]) -> list[tuple[str, list[int]]]:
     label_columns = _label_columns(table)
     rows = []
     for row in table:
-        if not any(row):
+        if all(text is None for text in row):
             continue
         if any(text and is_value_text(text) for text in row):
             kept = [p for p, text in enumerate(row) if text is not None and (text or p not in label_columns)]

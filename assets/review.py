@@ -14,12 +14,14 @@ from schemas.tables import Corrections, ReviewQueue
 
 from .core.corrections import CorrectionsError
 from .core.flattened import JOINED
+from .core.review import UNSETTLED
 from .partitions import YEARS
 from .resources import CorrectionsFolder, Warehouse
 from .validation import table_metadata, validated
 
 _ARITHMETIC = ("balance", "outcome_sum", "other_handling_sum", "row_total", "review_total")
 _ON_CELLS = ("missing_cells", "inferred_cells", "unparseable_cell", "correction_disagrees")
+_UNSETTLED = tuple(UNSETTLED)  # statuses a person is asked to settle (a tuple prints as SQL's list)
 _CONTEXT = 2  # lines shown above and below the cell's line
 
 
@@ -68,32 +70,36 @@ def queue(warehouse: Warehouse, year: int) -> pd.DataFrame:
     def part(asset: str) -> str:
         return f"read_parquet('{root / asset}/year={year}/*.parquet')"
 
-    facts = " union all ".join(
+    facts = " union all ".join(  # only the cells of reports with something to settle: not a year's millions
         f"select report_id, '{name}' as tab, {spec.row_dim} as r, {spec.column_dim} as c, value, cell_status, "
-        f"source_line, page from {part('fact_' + name)}" for name, spec in FACT_TABLES.items())
+        f"source_line, page from {part('fact_' + name)} where cell_status in {_UNSETTLED} "
+        f"or report_id in (select report_id from issues)" for name, spec in FACT_TABLES.items())
     sql = f"""
-    with facts as ({facts}),
-    issues as (select report_id, "table" as tab, row as r, "column" as c, rule, message from {part('quality_issues')}
-               where rule in {_ARITHMETIC + _ON_CELLS}),
+    with issues as (select report_id, "table" as tab, row as r, "column" as c, message from {part('quality_issues')}
+                    where rule in {_ARITHMETIC + _ON_CELLS}),
+    facts as ({facts}),
     flagged as (
-        select f.*, i.message from facts f join issues i on f.report_id = i.report_id and f.tab = i.tab
-            and (i.r is null or f.r = i.r) and (i.c is null or f.c = i.c)
-        where f.cell_status != 'corrected' and (i.rule in {_ARITHMETIC} or i.rule in {_ON_CELLS})
+        select f.report_id, f.tab, f.r, f.c, i.message from facts f
+        join issues i on f.report_id = i.report_id and f.tab = i.tab
+        where (i.r is null or f.r = i.r) and (i.c is null or f.c = i.c) and f.cell_status != 'corrected'
         union all
-        select f.*, 'cell_status ' || f.cell_status from facts f
-        where f.cell_status in ('missing', 'unparseable', 'inferred')
-    )
-    select f.report_id, {year} as year, w.sha256, d.agency, d.source_path, f.tab as "table", f.r as row,
-           f.c as "column", any_value(f.value) as parsed_value, any_value(f.cell_status) as cell_status,
-           string_agg(distinct f.message, ' | ' order by f.message) as flagged_because,
-           any_value(f.source_line) as source_line, any_value(f.page) as page, any_value(w.text) as text
-    from flagged f join {part('raw_reports')} w using (report_id) join {part('dim_reports')} d using (report_id)
-    group by all order by f.report_id, f.tab, f.r, f.c"""
+        select report_id, tab, r, c, 'cell_status ' || cell_status from facts
+        where cell_status in {_UNSETTLED}
+    ),
+    cells as (select report_id, tab, r, c, string_agg(distinct message, ' | ' order by message) as flagged_because
+              from flagged group by all)
+    select k.report_id, {year} as year, w.sha256, d.agency, d.source_path, k.tab as "table", k.r as row,
+           k.c as "column", f.value as parsed_value, f.cell_status, k.flagged_because, f.source_line, f.page
+    from cells k join facts f using (report_id, tab, r, c)
+    join (select report_id, sha256 from {part('raw_reports')}) w using (report_id)
+    join (select report_id, agency, source_path from {part('dim_reports')}) d using (report_id)
+    order by k.report_id, k.tab, k.r, k.c"""
     if not all((root / asset / f"year={year}").exists() for names in _SOURCES.values() for asset in names):
         return pd.DataFrame(columns=list(ReviewQueue.to_schema().columns))
     frame = warehouse.query(sql)
-    frame["context"] = [_around(text, line) for text, line in zip(frame.pop("text"), frame["source_line"],
-                                                                    strict=True)]
+    texts = _texts(warehouse, part("raw_reports"), frame["report_id"].unique().tolist())
+    frame["context"] = [_around(texts[report], line) for report, line in zip(frame["report_id"], frame["source_line"],
+                                                                              strict=True)]
     frame.insert(frame.columns.get_loc("column") + 1, "row_label", [
         _ROW_LABELS[(t, r)] for t, r in zip(frame["table"], frame["row"], strict=True)])
     frame.insert(frame.columns.get_loc("row_label") + 1, "column_label", [
@@ -103,6 +109,19 @@ def queue(warehouse: Warehouse, year: int) -> pd.DataFrame:
 
 _ROW_LABELS = {(name, code.code): code.label for name, spec in FACT_TABLES.items() for code in spec.rows}
 _COLUMN_LABELS = {(name, code.code): code.label for name, spec in FACT_TABLES.items() for code in spec.columns}
+
+
+def _texts(warehouse: Warehouse, reports_part: str, report_ids: list[str]) -> dict[str, str]:
+    """The text of the queued reports only (a year's texts are ≈ 100 MB per 20,000 reports), in slices."""
+    texts: dict[str, str] = {}
+    for start in range(0, len(report_ids), _TEXTS_AT_ONCE):
+        ids = ", ".join(f"'{report}'" for report in report_ids[start:start + _TEXTS_AT_ONCE])
+        rows = warehouse.query(f"select report_id, text from {reports_part} where report_id in ({ids})")
+        texts.update(zip(rows["report_id"], rows["text"], strict=True))
+    return texts
+
+
+_TEXTS_AT_ONCE = 2000
 
 
 def _around(text: str, line: object) -> str | None:

@@ -6,6 +6,11 @@ per year, every cell a person should settle, with the lines around it; ``govrepo
 as a CSV to fill in, ``govreports review import`` appends the filled cells to the folder.
 """
 
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 
@@ -14,6 +19,7 @@ from schemas.tables import Corrections, ReviewQueue
 
 from .core.corrections import CorrectionsError
 from .core.flattened import JOINED
+from .core.parts import staged, to_arrow, write_part
 from .core.review import UNSETTLED
 from .partitions import YEARS
 from .resources import CorrectionsFolder, Warehouse
@@ -51,32 +57,62 @@ _SOURCES = {"facts": ("fact_active_disclosure", "fact_applications", "fact_revie
 @dg.asset(group_name="review", io_manager_key="warehouse_io", metadata=table_metadata(ReviewQueue),
           partitions_def=YEARS, owners=["team:govreports"], tags={"stage": "review"},
           deps=[*(name for names in _SOURCES.values() for name in names)])
-def review_queue(context: dg.AssetExecutionContext, warehouse: Warehouse) -> pd.DataFrame:
+def review_queue(context: dg.AssetExecutionContext, warehouse: Warehouse) -> Iterator[dg.Output]:
     """One row per report × cell of the year that needs a person: not placed (missing, unparseable), inferred,
     in a table whose arithmetic fails, or corrected where the parser now reads otherwise; with the labels, the
-    parser's value and status, why, and the report's lines around the cell. Corrected cells leave the queue."""
+    parser's value and status, why, and the report's lines around the cell. Corrected cells leave the queue.
+    Made and written ``REPORTS_AT_ONCE`` reports at a time (a year of 20,000 generated reports queues ≈ 240,000
+    cells), as the year tables are: one Parquet part each."""
     year = int(context.partition_key)
-    frame = validated(ReviewQueue, queue(warehouse, year))
-    counts = frame.groupby(["table", "cell_status"]).size().rename("cells").reset_index()
-    context.add_output_metadata({"dagster/row_count": len(frame), "reports": int(frame["report_id"].nunique()),
-                                 "cells_by_table_and_status": dg.MetadataValue.md(counts.to_markdown(index=False))})
-    return frame
+    schema = to_arrow(ReviewQueue.validate(pd.DataFrame(columns=list(ReviewQueue.to_schema().columns)))).schema
+    counts: Counter = Counter()
+    reports = 0
+    with tempfile.TemporaryDirectory(prefix=f"govreports-queue-{year}-") as spool:
+        for number, frame in enumerate(queue_parts(warehouse, year)):
+            frame = validated(ReviewQueue, frame)
+            write_part(Path(spool), number, to_arrow(frame), schema)
+            counts.update(zip(frame["table"], frame["cell_status"], strict=True))
+            reports += frame["report_id"].nunique()
+        rows = counts.total()
+        table = pd.DataFrame([(*key, cells) for key, cells in sorted(counts.items())],
+                             columns=["table", "cell_status", "cells"])
+        yield dg.Output(staged(Path(spool), schema, rows), metadata={
+            "dagster/row_count": rows, "reports": reports,
+            "cells_by_table_and_status": dg.MetadataValue.md(table.to_markdown(index=False))})
 
 
-def queue(warehouse: Warehouse, year: int) -> pd.DataFrame:
-    """The year's review queue as a frame of the ``ReviewQueue`` model's columns."""
+REPORTS_AT_ONCE = 1000
+
+
+def queue_parts(warehouse: Warehouse, year: int) -> Iterator[pd.DataFrame]:
+    """The year's review queue, as frames of the ``ReviewQueue`` model's columns of ``REPORTS_AT_ONCE``
+    reports each (none when the year has nothing to settle, or no tables yet)."""
     root = warehouse.root()
+    if not all((root / asset / f"year={year}").exists() for names in _SOURCES.values() for asset in names):
+        return
 
     def part(asset: str) -> str:
         return f"read_parquet('{root / asset}/year={year}/*.parquet')"
 
-    facts = " union all ".join(  # only the cells of reports with something to settle: not a year's millions
+    unsettled = " union ".join(f"select report_id from {part('fact_' + name)} where cell_status in {_UNSETTLED}"
+                               for name in FACT_TABLES)
+    flagged = warehouse.query(f"""select distinct report_id from ({unsettled} union select report_id from
+        {part('quality_issues')} where rule in {_ARITHMETIC + _ON_CELLS}) order by report_id""")["report_id"]
+    for start in range(0, len(flagged), REPORTS_AT_ONCE):
+        yield _queue(warehouse, part, flagged.iloc[start:start + REPORTS_AT_ONCE].tolist(), year)
+
+
+def _queue(warehouse: Warehouse, part: Callable[[str], str], report_ids: list[str], year: int) -> pd.DataFrame:
+    """The queue rows of ``report_ids``."""
+    ids = ", ".join(f"'{report}'" for report in report_ids)
+
+    facts = " union all ".join(
         f"select report_id, '{name}' as tab, {spec.row_dim} as r, {spec.column_dim} as c, value, cell_status, "
-        f"source_line, page from {part('fact_' + name)} where cell_status in {_UNSETTLED} "
-        f"or report_id in (select report_id from issues)" for name, spec in FACT_TABLES.items())
+        f"source_line, page from {part('fact_' + name)} where report_id in ({ids})"
+        for name, spec in FACT_TABLES.items())
     sql = f"""
     with issues as (select report_id, "table" as tab, row as r, "column" as c, message from {part('quality_issues')}
-                    where rule in {_ARITHMETIC + _ON_CELLS}),
+                    where rule in {_ARITHMETIC + _ON_CELLS} and report_id in ({ids})),
     facts as ({facts}),
     flagged as (
         select f.report_id, f.tab, f.r, f.c, i.message from facts f
@@ -91,13 +127,13 @@ def queue(warehouse: Warehouse, year: int) -> pd.DataFrame:
     select k.report_id, {year} as year, w.sha256, d.agency, d.source_path, k.tab as "table", k.r as row,
            k.c as "column", f.value as parsed_value, f.cell_status, k.flagged_because, f.source_line, f.page
     from cells k join facts f using (report_id, tab, r, c)
-    join (select report_id, sha256 from {part('raw_reports')}) w using (report_id)
-    join (select report_id, agency, source_path from {part('dim_reports')}) d using (report_id)
+    join (select report_id, sha256 from {part('raw_reports')} where report_id in ({ids})) w using (report_id)
+    join (select report_id, agency, source_path from {part('dim_reports')} where report_id in ({ids})) d
+        using (report_id)
     order by k.report_id, k.tab, k.r, k.c"""
-    if not all((root / asset / f"year={year}").exists() for names in _SOURCES.values() for asset in names):
-        return pd.DataFrame(columns=list(ReviewQueue.to_schema().columns))
     frame = warehouse.query(sql)
-    texts = _texts(warehouse, part("raw_reports"), frame["report_id"].unique().tolist())
+    rows = warehouse.query(f"select report_id, text from {part('raw_reports')} where report_id in ({ids})")
+    texts = dict(zip(rows["report_id"], rows["text"], strict=True))
     frame["context"] = [_around(texts[report], line) for report, line in zip(frame["report_id"], frame["source_line"],
                                                                               strict=True)]
     frame.insert(frame.columns.get_loc("column") + 1, "row_label", [
@@ -109,19 +145,6 @@ def queue(warehouse: Warehouse, year: int) -> pd.DataFrame:
 
 _ROW_LABELS = {(name, code.code): code.label for name, spec in FACT_TABLES.items() for code in spec.rows}
 _COLUMN_LABELS = {(name, code.code): code.label for name, spec in FACT_TABLES.items() for code in spec.columns}
-
-
-def _texts(warehouse: Warehouse, reports_part: str, report_ids: list[str]) -> dict[str, str]:
-    """The text of the queued reports only (a year's texts are ≈ 100 MB per 20,000 reports), in slices."""
-    texts: dict[str, str] = {}
-    for start in range(0, len(report_ids), _TEXTS_AT_ONCE):
-        ids = ", ".join(f"'{report}'" for report in report_ids[start:start + _TEXTS_AT_ONCE])
-        rows = warehouse.query(f"select report_id, text from {reports_part} where report_id in ({ids})")
-        texts.update(zip(rows["report_id"], rows["text"], strict=True))
-    return texts
-
-
-_TEXTS_AT_ONCE = 2000
 
 
 def _around(text: str, line: object) -> str | None:

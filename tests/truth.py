@@ -58,3 +58,24 @@ def expected_cells(truth: dict) -> dict[tuple[str, str, str], object]:
             cells[("review_litigation", proceeding, outcome)] = review[label].get(zh, MISSING) \
                 if review.get(label) else MISSING
     return cells
+
+
+def outcomes(truth: dict, facts: list) -> tuple[list, list, list]:
+    """The truth's cells as read in ``facts``: exact, flagged (missing or unparseable) and wrong (another
+    value, or a value placed where the truth places nothing), each a list of cell keys (wrong: with what)."""
+    import pytest
+
+    found = {(f.table, f.row, f.column): f for f in facts}
+    exact, flagged, wrong = [], [], []
+    for key, value in expected_cells(truth).items():
+        fact = found.get(key)
+        if value is MISSING:
+            if fact is not None and fact.cell_status not in ("missing", "unparseable"):
+                wrong.append((key, "placed where the truth places nothing", fact.value))
+        elif fact is None or fact.cell_status in ("missing", "unparseable"):
+            flagged.append(key)
+        elif fact.value == (None if value is None else pytest.approx(value)):
+            exact.append(key)
+        else:
+            wrong.append((key, value, fact.value))
+    return exact, flagged, wrong

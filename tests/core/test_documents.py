@@ -9,7 +9,7 @@ import pytest
 from assets.core.ingest import read_entry
 from assets.core.report import parse_report
 from tests.conftest import FIXTURES
-from tests.truth import MISSING, expected_cells
+from tests.truth import expected_cells, outcomes
 
 PDF = FIXTURES / "pdf" / "raw" / "002_hongze_district_2023.pdf"
 DOCX = sorted((FIXTURES / "docx" / "raw").glob("*.docx"))
@@ -20,19 +20,7 @@ def _truth(path):
 
 
 def _outcomes(truth, report):
-    found = {(f.table, f.row, f.column): f for f in report.facts}
-    exact, flagged, wrong = [], [], []
-    for key, value in expected_cells(truth).items():
-        fact = found.get(key)
-        if value is MISSING:
-            continue
-        if fact is None or fact.cell_status in ("missing", "unparseable"):
-            flagged.append(key)
-        elif fact.value == (None if value is None else pytest.approx(value)):
-            exact.append(key)
-        else:
-            wrong.append((key, value, fact.value))
-    return exact, flagged, wrong
+    return outcomes(truth, report.facts)
 
 
 def test_pdf_every_truth_cell_exact_year_and_template():

@@ -7,7 +7,7 @@ import pytest
 
 from assets.core.report import parse_report
 from tests.conftest import FIXTURES
-from tests.truth import MISSING, expected_cells
+from tests.truth import MISSING, expected_cells, outcomes
 
 WILD = FIXTURES / "wild"
 REPORTS = sorted((WILD / "raw").iterdir())
@@ -19,20 +19,7 @@ def _read(path):
 
 
 def _outcomes(truth, report):
-    found = {(f.table, f.row, f.column): f for f in report.facts}
-    exact, flagged, wrong = [], [], []
-    for key, value in expected_cells(truth).items():
-        fact = found.get(key)
-        if value is MISSING:
-            if fact is not None and fact.cell_status not in ("missing", "unparseable"):
-                wrong.append((key, "placed where the truth places nothing", fact.value))
-        elif fact is None or fact.cell_status in ("missing", "unparseable"):
-            flagged.append(key)
-        elif fact.value == (None if value is None else pytest.approx(value)):
-            exact.append(key)
-        else:
-            wrong.append((key, value, fact.value))
-    return exact, flagged, wrong
+    return outcomes(truth, report.facts)
 
 
 @pytest.mark.parametrize("path", REPORTS, ids=[p.stem for p in REPORTS])

@@ -144,6 +144,11 @@ class HiveParquetIOManager(dg.UPathIOManager):
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame | PartitionTable | StoredTable:
         if not context.has_asset_partitions:
+            if not path.exists():  # e.g. a year backfilled on a fresh instance before any inventory
+                name = context.asset_key.to_user_string()
+                raise dg.Failure(description=(
+                    f"{name} has not been materialized yet (no {path.name} in the warehouse): materialize {name} "
+                    f"first (in the UI: select {name}, Materialize; or `govreports run`), then run this again"))
             if context.dagster_type.typing_type is StoredTable:
                 return StoredTable(path)
             return pd.read_parquet(path.path, filesystem=path.fs)

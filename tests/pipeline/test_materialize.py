@@ -158,3 +158,18 @@ def test_run_summary_counts_the_rows_written_without_loading_them(warehouse, mon
     assert summary["years"] == [2021]
     assert summary["rows"]["fact_applications"] == {"2021": len(pd.read_parquet(wh / "fact_applications"))}
     assert summary["rows"]["dim_reports"] == {"2021": 2}
+
+
+def test_a_year_before_any_inventory_fails_saying_what_to_materialize(tmp_path):
+    """A year backfilled on a fresh instance (what the README invites) failed with FileNotFoundError on
+    raw_file_inventory.parquet; it now says, in words, what to materialize first."""
+    raw = tmp_path / "raw"
+    copy_text_samples(raw)
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(ASSETS, selection=["dim_reports"], partition_key="2021", instance=instance,
+                                resources=build_resources(str(raw), str(tmp_path / "warehouse")),
+                                raise_on_error=False)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure).step_failure_data.user_failure_data
+    assert "raw_file_inventory has not been materialized yet" in failure.description
+    assert "Materialize" in failure.description

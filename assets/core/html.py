@@ -252,8 +252,8 @@ def table_rows(table: lxml.html.HtmlElement) -> list[tuple[str, int]]:
     if caption is not None and cell_text(caption):
         lines.append((cell_text(caption), caption.sourceline))
     grid = _grid(table)
-    rendered = iter(pipe_rows([row for row, _ in grid]))
-    lines += [(next(rendered)[0], source_line) for row, source_line in grid if not all(t is None for t in row)]
+    lines += [(rendered[0], source_line) for rendered, (_, source_line) in
+              zip(pipe_rows([row for row, _ in grid]), grid, strict=True) if rendered is not None]
     return lines
 
 

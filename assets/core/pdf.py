@@ -292,11 +292,10 @@ def _table_blocks(cells: list[tuple[float, float, float, float]], chars: list[_C
     for (row, column), lines in texts.items():
         grid[row][column] = "".join(lines)
     blocks: list[_Block] = []
-    rendered = iter(pipe_rows(grid))
-    for row, positions in enumerate(grid):
-        if all(text is None for text in positions):
+    for row, (positions, rendered) in enumerate(zip(grid, pipe_rows(grid), strict=True)):
+        if rendered is None:
             continue
-        line, kept = next(rendered)
+        line, kept = rendered
         filled = [p for p, text in enumerate(positions) if text is not None]
         if len(filled) == 1:
             box = box_of[(row, filled[0])]

@@ -35,8 +35,9 @@ class RenderedDocument:
     pages: int | None
 
 
-def pipe_rows(table: list[Positions]) -> list[tuple[str, list[int]]]:
-    """The table's non-empty rows as pipe rows, each with the positions its rendered cells come from.
+def pipe_rows(table: list[Positions]) -> list[tuple[str, list[int]] | None]:
+    """Each row of the table as a pipe row with the positions its rendered cells come from; None for a row
+    every slot of which a span covers (it renders as nothing).
 
     Header rows (no value in them) keep every position, covered ones as empty cells, so that header
     words stay over their columns. Rows that hold a value drop covered positions and the empty cells of
@@ -45,9 +46,10 @@ def pipe_rows(table: list[Positions]) -> list[tuple[str, list[int]]]:
     in order, so an empty cell there would read as a blank value. Empty cells of other columns stay: they
     are blank values, also in a column no row filled."""
     label_columns = _label_columns(table)
-    rows = []
+    rows: list[tuple[str, list[int]] | None] = []
     for row in table:
         if all(text is None for text in row):
+            rows.append(None)
             continue
         if any(text and is_value_text(text) for text in row):
             kept = [p for p, text in enumerate(row) if text is not None and (text or p not in label_columns)]

@@ -34,7 +34,7 @@ def render_docx(data: bytes) -> RenderedDocument:
         if element.tag == _PARAGRAPH:
             lines += [line.strip() for line in Paragraph(element, document).text.splitlines() if line.strip()]
         else:
-            lines += [row for row, _ in pipe_rows(_positions(Table(element, document)))]
+            lines += [rendered[0] for rendered in pipe_rows(_positions(Table(element, document))) if rendered]
     return RenderedDocument(lines, [(None,)] * len(lines), None)
 
 

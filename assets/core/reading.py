@@ -61,10 +61,7 @@ def read_lines(source_path: str, data: bytes, earlier: tuple[str, bool, str] | N
     if declared is not None:
         decoded = decode(data, declared)
     page = render_page(decoded.text)
-    lines = [normalize_line(line) for line in page.lines]
-    traditional = is_traditional("\n".join(lines))
-    return ReadText(to_simplified(lines) if traditional else lines, decoded.encoding, "html", decoded.confident,
-                    page.source_lines, traditional)
+    return _rendered(page.lines, decoded.encoding, "html", decoded.confident, file_lines=page.source_lines)
 
 
 def _document(kind: str, data: bytes) -> ReadText:
@@ -75,10 +72,18 @@ def _document(kind: str, data: bytes) -> ReadText:
     else:
         from .word import render_docx
         document = render_docx(data)
-    lines = [normalize_line(line) for line in document.lines]
+    return _rendered(document.lines, "unicode", kind, True, boxes=document.boxes, pages=document.pages)
+
+
+def _rendered(rendered: list[str], encoding: str, source_format: str, confident: bool,
+              file_lines: list[int] | None = None, boxes: list[tuple[Box | None, ...]] | None = None,
+              pages: int | None = None) -> ReadText:
+    """The lines a front end rendered (a web page, a PDF, a Word file), normalized, in Simplified characters
+    when they are Traditional."""
+    lines = [normalize_line(line) for line in rendered]
     traditional = is_traditional("\n".join(lines))
-    return ReadText(to_simplified(lines) if traditional else lines, "unicode", kind, True, None, traditional,
-                    document.boxes, document.pages)
+    return ReadText(to_simplified(lines) if traditional else lines, encoding, source_format, confident, file_lines,
+                    traditional, boxes, pages)
 
 
 def _text(text: str, encoding: str, confident: bool) -> ReadText:

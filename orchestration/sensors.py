@@ -160,11 +160,10 @@ def build_sensors(inventory_job: "UnresolvedAssetJobDefinition", year_job: "Unre
         years = [y for y in changed if y in known]
         if not changed:
             return dg.SensorResult(skip_reason=dg.SkipReason("corrections unchanged"))
-        tick = context.cursor or "first"
-        requests = [dg.RunRequest(run_key=f"corrections:{hashlib.sha256(tick.encode()).hexdigest()[:12]}",
-                                  job_name=corrections_job.name)]
-        requests += [dg.RunRequest(run_key=f"corrections:{year}:{digests.get(year, 'none')[:12]}",
-                                   job_name=year_job.name, partition_key=year) for year in years]
+        # no run keys: the cursor already asks once per change, and a key made of the corrections' state would
+        # let Dagster drop the run when corrections return to a state they had before
+        requests = [dg.RunRequest(job_name=corrections_job.name)]
+        requests += [dg.RunRequest(job_name=year_job.name, partition_key=year) for year in years]
         context.log.info(f"corrections changed for years {changed}")
         return dg.SensorResult(run_requests=requests, cursor=json.dumps(digests, sort_keys=True))
 

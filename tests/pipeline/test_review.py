@@ -141,3 +141,8 @@ def test_corrections_sensor_runs_exactly_the_years_whose_corrections_changed(tmp
     (folder / "b.csv").write_text(header + _correction(2020, "abc"), encoding="utf-8")
     bad, requested = tick(result.cursor)
     assert requested == set() and "b.csv" in bad.skip_message and "line 2" in bad.skip_message
+    (folder / "b.csv").unlink()  # back to a state seen before: its year is run again
+    (folder / "a.csv").write_text(header + _correction(2020, "5") + _correction(2021, "7", "fedcba9876543210"),
+                                  encoding="utf-8")
+    result, requested = tick(result.cursor)
+    assert requested == {("refresh_corrections", None), ("year_pipeline", "2021")}

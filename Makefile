@@ -7,8 +7,8 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 .PHONY: demo test ui lint score notebook clean
 
-# The parser modules are compiled (setup.py, assets/core/native.py): a change to a source recompiles them.
-$(STAMP): pyproject.toml setup.py $(wildcard assets/core/*.py schemas/*.py)
+# The parser modules are compiled (setup.py, assets/native.py): a change to a source recompiles them.
+$(STAMP): pyproject.toml setup.py $(wildcard assets/native.py assets/parser/*.py assets/pipeline/*.py schemas/*.py)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'

@@ -7,7 +7,7 @@ import pandas as pd
 from schemas.tables import ActiveDisclosureContinuity, CarryOverContinuity
 
 from .partitions import AFTER_ANY_YEAR_CHANGES
-from .resources import Warehouse
+from .storage.resources import Warehouse
 from .validation import table_metadata, validated
 
 # An agency's report of a year, when it has one only: with several (each has a same_agency_year issue), which

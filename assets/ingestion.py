@@ -7,11 +7,11 @@ import pyarrow.parquet as pq
 
 from schemas.tables import RawFileInventory
 
-from .core.ingest import build_inventory, current_records, kept_records
-from .core.memory import release_unused_memory
-from .core.pool import default_workers
-from .core.versions import code_version
-from .resources import RawDirectory, Warehouse
+from .pipeline.ingest import build_inventory, current_records, kept_records
+from .pipeline.memory import release_unused_memory
+from .pipeline.pool import default_workers
+from .pipeline.versions import code_version
+from .storage.resources import RawDirectory, Warehouse
 from .validation import table_metadata, validated
 
 GROUP = "ingestion"

@@ -17,12 +17,12 @@ import pandas as pd
 from schemas.catalog import FACT_TABLES
 from schemas.tables import Corrections, ReviewQueue
 
-from .core.corrections import CorrectionsError
-from .core.flattened import JOINED
-from .core.parts import staged, to_arrow, write_part
-from .core.review import UNSETTLED
+from .parser.flattened import JOINED
+from .parser.review import UNSETTLED
 from .partitions import YEARS
-from .resources import CorrectionsFolder, Warehouse
+from .storage.corrections import CorrectionsError
+from .storage.parts import staged, to_arrow, write_part
+from .storage.resources import CorrectionsFolder, Warehouse
 from .validation import table_metadata, validated
 
 _ARITHMETIC = ("balance", "outcome_sum", "other_handling_sum", "row_total", "review_total")

@@ -8,11 +8,11 @@ import pandas as pd
 from schemas.metrics import OUTLIER_METRICS, TREND_METRICS
 from schemas.tables import Outliers, RollupAgencies, RollupApplications, RollupRegions, Trends
 
-from .core.rollups import outliers as find_outliers
-from .core.rollups import rollup_sql
-from .core.rollups import trends as year_over_year
 from .partitions import AFTER_ANY_YEAR_CHANGES
-from .resources import Warehouse
+from .pipeline.rollups import outliers as find_outliers
+from .pipeline.rollups import rollup_sql
+from .pipeline.rollups import trends as year_over_year
+from .storage.resources import Warehouse
 from .validation import table_metadata, validated
 
 _SQL = """

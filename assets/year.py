@@ -23,16 +23,16 @@ import pyarrow as pa
 
 from schemas.tables import QualityIssues
 
-from .core.corrections import CorrectionsError, corrections_of
-from .core.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
-from .core.memory import release_unused_memory
-from .core.parts import StoredTable, staged, to_arrow, write_part
-from .core.pool import default_workers, ordered_map
-from .core.review import Correction
-from .core.versions import INPUTS_KEY, inputs_fingerprint
-from .core.year_pass import AGENCY_FIELDS, FACT_OUTPUTS, MODELS, STAGES, arrow_schema, write_batch, year_tasks
+from .parser.review import Correction
 from .partitions import YEARS
-from .resources import CorrectionsFolder, RawDirectory, Warehouse, YearLocked
+from .pipeline.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
+from .pipeline.memory import release_unused_memory
+from .pipeline.pool import default_workers, ordered_map
+from .pipeline.versions import INPUTS_KEY, inputs_fingerprint
+from .pipeline.year_pass import AGENCY_FIELDS, FACT_OUTPUTS, MODELS, STAGES, arrow_schema, write_batch, year_tasks
+from .storage.corrections import CorrectionsError, corrections_of
+from .storage.parts import StoredTable, staged, to_arrow, write_part
+from .storage.resources import CorrectionsFolder, RawDirectory, Warehouse, YearLocked
 from .validation import table_metadata, validated
 
 _NOTE = (" `value` is null unless `cell_status` is number or none_word; short rows are `missing`, never "

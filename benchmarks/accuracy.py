@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compare import score, score_region  # noqa: E402
 
-from assets.core.report import parse_report, to_json  # noqa: E402
+from assets.parser.report import parse_report, to_json  # noqa: E402
 
 FIELDS = ("cells", "exact", "flagged", "silently_wrong", "guessed")
 REGION_FIELDS = ("region_exact", "region_unresolved", "region_wrong")

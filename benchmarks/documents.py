@@ -23,9 +23,9 @@ if __package__ in (None, ""):  # run as a script: make the project root importab
 import pypdfium2 as pdfium  # noqa: E402
 import pypdfium2.raw as pdfium_c  # noqa: E402
 
-from assets.core.native import module_states  # noqa: E402
-from assets.core.pdf import render_pdf  # noqa: E402
-from assets.core.report import parse_report  # noqa: E402
+from assets.native import module_states  # noqa: E402
+from assets.parser.pdf import render_pdf  # noqa: E402
+from assets.parser.report import parse_report  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 

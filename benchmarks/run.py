@@ -62,8 +62,8 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 def parse_single(files: list[tuple[str, bytes]]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) to parse every file in this process (bytes already in memory), with the
     garbage-collector settings of the pipeline's workers."""
-    from assets.core.pool import start_worker
-    from assets.core.report import parse_report
+    from assets.parser.report import parse_report
+    from assets.pipeline.pool import start_worker
 
     start_worker()
     start, cpu = time.perf_counter(), time.process_time()
@@ -80,8 +80,8 @@ REAL_REPEAT = 300  # each real report parsed this many times: ten files are too 
 def parse_real() -> tuple[tuple[int, float, float], tuple[int, float, float]]:
     """(files, mean KB, reports/s of CPU) of parsing the real text reports, and of the real HTML pages:
     the target is stated for reports of about 10 KB, twice a generated one."""
-    from assets.core.pool import start_worker
-    from assets.core.report import parse_report
+    from assets.parser.report import parse_report
+    from assets.pipeline.pool import start_worker
 
     start_worker()
     root = Path(__file__).resolve().parent.parent
@@ -102,7 +102,7 @@ def parse_real() -> tuple[tuple[int, float, float], tuple[int, float, float]]:
 
 
 def _parse_chunk(paths: list[str]) -> int:
-    from assets.core.report import parse_report
+    from assets.parser.report import parse_report
 
     for path in paths:
         parse_report(Path(path).name, Path(path).read_bytes())
@@ -113,7 +113,7 @@ def parse_parallel(root: Path, workers: int) -> tuple[float, float]:
     """(seconds, peak RSS MB of a worker) to read and parse every file over ``workers`` processes."""
     paths = [str(p) for p in sorted((root / "raw").iterdir())]
     chunks = [paths[i::workers * 8] for i in range(workers * 8)]
-    from assets.core.pool import start_worker
+    from assets.pipeline.pool import start_worker
 
     context = mp.get_context("fork")
     with context.Pool(workers, initializer=start_worker) as pool:
@@ -128,7 +128,7 @@ def parse_parallel(root: Path, workers: int) -> tuple[float, float]:
 
 def accuracy(root: Path, names: list[str]) -> Counter:
     """Cell outcomes of every report against its truth file."""
-    from assets.core.report import parse_report, to_json
+    from assets.parser.report import parse_report, to_json
 
     total: Counter = Counter()
     for name in names:
@@ -151,7 +151,7 @@ def _end_to_end(raw: str, warehouse: str, year: int, workers: int, queue: mp.Que
     run_pipeline(raw, warehouse, years=[year], progress=lambda text: marks.append((text, time.perf_counter())),
                  instance=instance)
     marks.append(("end", time.perf_counter()))
-    from assets.core.pool import _POOLS
+    from assets.pipeline.pool import _POOLS
 
     for pool in _POOLS.values():  # so that the workers' peak RSS is counted
         pool.shutdown()
@@ -197,7 +197,7 @@ def end_to_end(root: Path, year: int, warehouse: Path, workers: int) -> dict:
 def where_time_goes(e2e: dict, reports: int, workers: int, floor_seconds: float) -> str:
     """(f): the run's steps, the year pass's worker time by stage, and what would be left of end-to-end /
     floor if the year pass's parsing took no time at all."""
-    from assets.core.year_pass import STAGES  # here: (a)'s process measures its RSS without pandas imported
+    from assets.pipeline.year_pass import STAGES  # here: (a)'s process measures its RSS without pandas imported
 
     steps = e2e["steps"]
     outside = e2e["total"] - sum(steps.values())

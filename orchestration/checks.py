@@ -13,10 +13,10 @@ import dagster as dg
 import pandera.pandas as pa
 
 from assets.continuity import accounted_for
-from assets.core.memory import release_unused_memory
-from assets.core.parts import StoredTable
 from assets.partitions import YEARS
-from orchestration.io_managers import PartitionTable
+from assets.pipeline.memory import release_unused_memory
+from assets.storage.io_manager import PartitionTable
+from assets.storage.parts import StoredTable
 from schemas.tables import FACT_MODELS, DimReports, FactNarrative, QualityIssues, ReportSections, ReportTables
 
 # Per-partition check results need `partitions_def` on the check, a preview API in 1.13; chosen knowingly.

@@ -10,8 +10,8 @@ import os
 import sys
 from pathlib import Path
 
-from assets.core.native import stale_modules
-from assets.core.report import parse_report, to_json
+from assets.native import stale_modules
+from assets.parser.report import parse_report, to_json
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
 def _review_export(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from assets.core.corrections import export_text
+    from assets.storage.corrections import export_text
     from orchestration.definitions import default_paths
 
     partition = Path(args.warehouse or default_paths()[1]) / "review_queue" / f"year={args.year}"
@@ -77,7 +77,7 @@ def _review_import(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
-    from assets.core.corrections import CorrectionsError, append, decoded, filled_rows
+    from assets.storage.corrections import CorrectionsError, append, decoded, filled_rows
     from orchestration.definitions import default_paths
 
     path = Path(args.file)

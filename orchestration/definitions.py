@@ -10,17 +10,17 @@ import os
 import dagster as dg
 
 from assets.continuity import active_disclosure_continuity, carry_over_continuity
-from assets.core.memory import use_system_allocator
 from assets.ingestion import raw_file_inventory
-from assets.resources import CorrectionsFolder, RawDirectory, Warehouse
+from assets.pipeline.memory import use_system_allocator
 from assets.review import corrections, review_queue
 from assets.rollups import outliers, rollup_agencies, rollup_applications, rollup_regions, trends
+from assets.storage.io_manager import WarehouseIOManager
+from assets.storage.resources import CorrectionsFolder, RawDirectory, Warehouse
 from assets.year import year_tables
 from orchestration.checks import ASSET_CHECKS
-from orchestration.io_managers import WarehouseIOManager
 from orchestration.sensors import build_sensors
 
-use_system_allocator()  # in every process that loads the definitions: see assets/core/memory.py
+use_system_allocator()  # in every process that loads the definitions: see assets/pipeline/memory.py
 
 ASSETS = [raw_file_inventory, corrections, year_tables, review_queue, rollup_applications, rollup_agencies,
           rollup_regions, trends, outliers, carry_over_continuity, active_disclosure_continuity]

@@ -11,10 +11,10 @@ import dagster as dg
 import pandas as pd
 import pyarrow.dataset as ds
 
-from assets.core.ingest import YEAR_OUTCOMES
-from assets.core.parts import StoredTable, part_metadata
-from assets.core.versions import INPUTS_KEY, inputs_fingerprint
-from assets.resources import storage_path
+from assets.pipeline.ingest import YEAR_OUTCOMES
+from assets.pipeline.versions import INPUTS_KEY, inputs_fingerprint
+from assets.storage.parts import StoredTable, part_metadata
+from assets.storage.resources import storage_path
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, ROLLUP_ASSETS, YEAR_ASSETS, build_resources
 

@@ -31,11 +31,11 @@ import dagster as dg
 import pandas as pd
 from upath import UPath
 
-from assets.core.corrections import CorrectionsError
-from assets.core.ingest import YEAR_OUTCOMES, discover, read_entry
-from assets.core.versions import corrections_digest
 from assets.partitions import YEARS
-from assets.resources import CorrectionsFolder, RawDirectory
+from assets.pipeline.ingest import YEAR_OUTCOMES, discover, read_entry
+from assets.pipeline.versions import corrections_digest
+from assets.storage.corrections import CorrectionsError
+from assets.storage.resources import CorrectionsFolder, RawDirectory
 
 if TYPE_CHECKING:  # what define_asset_job returns; dagster does not export the name
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition

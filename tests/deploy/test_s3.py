@@ -10,9 +10,9 @@ import fsspec
 import pandas as pd
 import pytest
 
-from assets.core import year_pass
-from assets.core.ingest import discover
-from assets.resources import RawDirectory, Warehouse
+from assets.pipeline import year_pass
+from assets.pipeline.ingest import discover
+from assets.storage.resources import RawDirectory, Warehouse
 from orchestration.definitions import ASSETS, build_resources
 from orchestration.runner import run_pipeline
 from orchestration.sensors import scan_raw_dir

@@ -9,7 +9,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from assets.core.year_pass import Entry, YearTask, run_batch
+from assets.pipeline.year_pass import Entry, YearTask, run_batch
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
 from tests.conftest import copy_text_samples

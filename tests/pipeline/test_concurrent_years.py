@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 from upath import UPath
 
-from orchestration.io_managers import HiveParquetIOManager
+from assets.storage.io_manager import HiveParquetIOManager
 
 YEARS_WRITTEN = ["2019", "2020", "2021", "2022", "2023", "2024"]
 ROUNDS = 40

@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from assets.continuity import _DISCLOSURE_SQL, _SQL, _dims, _several_a_year
-from assets.resources import Warehouse
+from assets.storage.resources import Warehouse
 
 REPORTS = 20_000
 

@@ -6,8 +6,8 @@ import dagster as dg
 import pyarrow.parquet as pq
 import pytest
 
-import assets.core.ingest as ingest
-from assets.core.ingest import build_inventory, current_records
+import assets.pipeline.ingest as ingest
+from assets.pipeline.ingest import build_inventory, current_records
 from orchestration.definitions import ASSETS, build_resources
 from tests.conftest import SAMPLE_DIR, copy_text_samples
 

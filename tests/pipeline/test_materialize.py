@@ -89,7 +89,7 @@ def test_corrupted_fact_frame_fails_the_step_and_writes_nothing(warehouse, monke
     """A schema violation is a pipeline bug: the step fails and no Parquet appears."""
     import pyarrow as pa
 
-    import assets.core.year_pass as year_pass
+    import assets.pipeline.year_pass as year_pass
 
     real = year_pass.fact_table
 

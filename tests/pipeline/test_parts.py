@@ -9,12 +9,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from upath import UPath
 
-import assets.core.parts as parts
-import assets.core.year_pass as year_pass
-from assets.core.frames import BOX, CORRECTED
+import assets.pipeline.year_pass as year_pass
+import assets.storage.parts as parts
+from assets.pipeline.frames import BOX, CORRECTED
+from assets.storage.io_manager import PartitionTable
 from orchestration.checks import ASSET_CHECKS, validate_row_groups
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
-from orchestration.io_managers import PartitionTable
 from schemas.tables import FactApplications
 from tests.conftest import copy_text_samples
 

@@ -113,7 +113,7 @@ def _correction(year: int, value: str, report: str = "0123456789abcdef") -> str:
 
 
 def test_corrections_sensor_runs_exactly_the_years_whose_corrections_changed(tmp_path):
-    from assets.resources import CorrectionsFolder
+    from assets.storage.resources import CorrectionsFolder
     from orchestration.definitions import SENSORS, build_defs
 
     sensor = next(s for s in SENSORS if s.name == "corrections_sensor")

@@ -4,7 +4,7 @@
 import pandas as pd
 import pytest
 
-import assets.core.versions as versions
+import assets.pipeline.versions as versions
 from orchestration.cli import main
 from orchestration.definitions import YEAR_ASSETS
 from orchestration.runner import run_pipeline

@@ -10,7 +10,7 @@ import sys
 import dagster as dg
 import pandas as pd
 
-from assets.resources import Warehouse
+from assets.storage.resources import Warehouse
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_resources
 from tests.conftest import ROOT, copy_text_samples

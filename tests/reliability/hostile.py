@@ -9,9 +9,9 @@ report with its original: a placed number must be the original's number for the 
 import random
 from pathlib import Path
 
-from assets.core.report import ParsedReport
-from assets.core.sections import find_sections
-from assets.core.values import parse_cell
+from assets.parser.report import ParsedReport
+from assets.parser.sections import find_sections
+from assets.parser.values import parse_cell
 from tests.conftest import SAMPLE_DIR
 
 SAMPLES = sorted(SAMPLE_DIR.glob("*.txt"))

@@ -23,8 +23,8 @@ from html import escape
 import pandas as pd
 import pytest
 
-from assets.core.ingest import MAX_BYTES, build_inventory, read_entry
-from assets.core.report import parse_report
+from assets.parser.report import parse_report
+from assets.pipeline.ingest import MAX_BYTES, build_inventory, read_entry
 from orchestration.runner import run_pipeline
 from tests.reliability.hostile import (
     SAMPLES,
@@ -159,7 +159,7 @@ CUTS = [(index, table) for index in INDICES for table in TABLES if cell_lines(in
 
 @pytest.mark.parametrize(("index", "table"), CUTS)
 def test_report_cut_mid_table_is_flagged_untrusted_and_keeps_only_true_numbers(index, table):
-    from assets.core.frames import dim_record
+    from assets.pipeline.frames import dim_record
 
     text = truncated(index, table)
     base = original(index)
@@ -175,7 +175,7 @@ def test_report_cut_mid_table_is_flagged_untrusted_and_keeps_only_true_numbers(i
 def test_report_cut_before_its_last_tables_is_not_trusted():
     """Regression (truncated_report_was_trusted): cut inside 表二, a report without 表三 and 表四 had
     no missing cell and no error, so dim_reports called it trusted."""
-    from assets.core.frames import dim_record
+    from assets.pipeline.frames import dim_record
 
     text = "\n".join(sample_text(3).split("\n")[:30])
     report = parse_report("cut.txt", text.encode("utf-8"))
@@ -225,7 +225,7 @@ def test_table_printed_twice_with_other_numbers_is_an_error(index, table):
     """Regression (contradicting_duplicate_table_was_trusted): a second copy of a table with other numbers
     was a warning (表二, 表三) or silently won (表四: the values after the last header were read), and the
     report stayed trusted."""
-    from assets.core.frames import dim_record
+    from assets.pipeline.frames import dim_record
 
     base = original(index)
     report = parse_report("twice.txt", conflicting_copy(sample_text(index), table).encode("utf-8"))
@@ -437,8 +437,8 @@ def test_table_of_only_detached_values_does_not_fail_the_year():
     """Regression (missing_rows_source_line_zero): when every 表三 value of a damaged report was detached,
     the template rows added as missing got source_line 0, FactApplications refused the frame and the
     whole year failed to materialize."""
-    from assets.core.frames import fact_table, year_frame
-    from assets.core.year_pass import arrow_schema
+    from assets.pipeline.frames import fact_table, year_frame
+    from assets.pipeline.year_pass import arrow_schema
     from schemas.tables import FactApplications
 
     report = parse_report("mixed.txt", mixed_encodings(sample_text(3)))

@@ -16,8 +16,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assets.core.ingest import InventoryEntry, read_entry
-from assets.core.report import parse_report, to_json
+from assets.parser.report import parse_report, to_json
+from assets.pipeline.ingest import InventoryEntry, read_entry
 from schemas.catalog import CELL_STATUSES, FACT_TABLES
 from tests.reliability.hostile import SAMPLES, sample_text, table_blocks, unsupported_numbers, wrong_numbers
 

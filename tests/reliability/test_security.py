@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from dagster_webserver.cli import DEFAULT_WEBSERVER_HOST
 
-from assets.core.ingest import build_inventory, read_entry
-from assets.core.report import parse_report
+from assets.parser.report import parse_report
+from assets.pipeline.ingest import build_inventory, read_entry
 from orchestration.runner import run_pipeline
 from tests.conftest import ROOT, SAMPLE_DIR
 from tests.reliability.hostile import sample_text, write

@@ -27,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assets.core.report import ParsedReport, parse_report
+from assets.parser.report import ParsedReport, parse_report
 from tests.layout_families import (
     BENIGN,
     DESTRUCTIVE,

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from assets.core.rollups import outliers, trends
+from assets.pipeline.rollups import outliers, trends
 
 
 def _agencies(rows: list[tuple]) -> pd.DataFrame:

@@ -7,10 +7,10 @@ a row with blanks becomes short there, so its cells must come back ``missing`` â
 
 import pytest
 
-from assets.core.report import ParsedReport, parse_report
+from assets.parser.report import ParsedReport, parse_report
 from schemas.catalog import BLOCK_OF_ITEM, OUTCOMES
 from tests.conftest import SAMPLE_DIR
-from tests.core.test_ingestion_formats import _MEASURE_LABELS, TABLE_SECTIONS, real_rows, row_cells
+from tests.parser.test_ingestion_formats import _MEASURE_LABELS, TABLE_SECTIONS, real_rows, row_cells
 
 SAMPLES = sorted(SAMPLE_DIR.glob("*.txt"))
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from assets.core.html import html_lines, is_chrome_line
-from assets.core.ingest import build_inventory, read_entry, refusal
-from assets.core.reading import read_lines
-from assets.core.report import ParsedReport, parse_report
-from assets.core.tables import DETACHED, FoundRow
+from assets.parser.html import html_lines, is_chrome_line
+from assets.parser.reading import read_lines
+from assets.parser.report import ParsedReport, parse_report
+from assets.parser.tables import DETACHED, FoundRow
+from assets.pipeline.ingest import build_inventory, read_entry, refusal
 from schemas.catalog import BLOCK_OF_ITEM, MEASURES, OUTCOMES, PROCEEDINGS, codes
 from tests.conftest import FIXTURES, SAMPLE_DIR
 

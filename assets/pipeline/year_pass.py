@@ -35,6 +35,11 @@ from schemas.tables import (
     ReportTables,
 )
 
+from ..parser.reading import read_lines
+from ..parser.report import assemble, read_tables
+from ..parser.review import Correction
+from ..parser.sections import find_sections
+from ..storage.parts import to_arrow, write_part
 from .frames import (
     DIM_COLUMNS,
     FACT_COLUMNS,
@@ -52,11 +57,6 @@ from .frames import (
     section_records,
     year_frame,
 )
-from .parts import to_arrow, write_part
-from .reading import read_lines
-from .report import assemble, read_tables
-from .review import Correction
-from .sections import find_sections
 
 RAW_COLUMNS = ["report_id", "year", "source_path", "sha256", "encoding", "encoding_confident", "source_format",
                "text"]

@@ -5,16 +5,16 @@ import hashlib
 import re
 from collections import Counter
 
-from assets.core import report as report_module
-from assets.core import tables
-from assets.core.grid import Cell, application_row, item_of, text_grid
-from assets.core.issues import Issue
-from assets.core.narrative import _ANY, _GATE, _PATTERNS, gate
-from assets.core.reading import read_lines
-from assets.core.report import identify, parse_report
-from assets.core.sections import find_sections
-from assets.core.text import _TRANSLATION, compact, normalize_line, normalize_text, split_lines
-from assets.core.values import is_value_text
+from assets.parser import report as report_module
+from assets.parser import tables
+from assets.parser.grid import Cell, application_row, item_of, text_grid
+from assets.parser.issues import Issue
+from assets.parser.narrative import _ANY, _GATE, _PATTERNS, gate
+from assets.parser.reading import read_lines
+from assets.parser.report import identify, parse_report
+from assets.parser.sections import find_sections
+from assets.parser.text import _TRANSLATION, compact, normalize_line, normalize_text, split_lines
+from assets.parser.values import is_value_text
 from benchmarks.generate_corpus import build_report
 from schemas.catalog import APPLICATION_ROWS, ITEMS, match_code
 from tests.conftest import ROOT, SAMPLE_DIR, interpreted
@@ -162,9 +162,9 @@ def test_tables_built_as_arrow_equal_their_validated_frames(tmp_path):
     is right only while the model's coercion changes nothing, on every sample, devset and generated report."""
     from pathlib import Path
 
-    from assets.core.frames import year_frame
-    from assets.core.parts import to_arrow
-    from assets.core.year_pass import MODELS, Entry, YearTask, run_batch
+    from assets.pipeline.frames import year_frame
+    from assets.pipeline.year_pass import MODELS, Entry, YearTask, run_batch
+    from assets.storage.parts import to_arrow
 
     generated = tmp_path / "generated"
     generated.mkdir()

@@ -12,7 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assets.core.corrections import (
+from assets.parser.reading import read_lines
+from assets.parser.report import ParsedReport, assemble, read_tables, to_json
+from assets.parser.review import Corrected, Correction
+from assets.parser.sections import find_sections
+from assets.storage.corrections import (
     COLUMNS,
     CorrectionsError,
     export_text,
@@ -20,10 +24,6 @@ from assets.core.corrections import (
     read_file,
     read_folder,
 )
-from assets.core.reading import read_lines
-from assets.core.report import ParsedReport, assemble, read_tables, to_json
-from assets.core.review import Corrected, Correction
-from assets.core.sections import find_sections
 from orchestration.cli import main
 from tests.conftest import SAMPLE_DIR, SEED_TRUTH
 

@@ -12,9 +12,9 @@ import importlib.util
 from pathlib import Path
 
 # The pure stages every report goes through (decoding to facts, checks and the rows of each table).
-COMPILED = tuple(f"assets.core.{name}" for name in (
+COMPILED = tuple(f"assets.parser.{name}" for name in (
     "text", "values", "flattened", "grid", "headers", "inference", "reading", "sections", "tables", "quality",
-    "narrative", "metadata", "agency", "region", "report", "issues", "frames")) + ("schemas.catalog",)
+    "narrative", "metadata", "agency", "region", "report", "issues")) + ("assets.pipeline.frames", "schemas.catalog")
 
 
 def source_paths() -> list[str]:

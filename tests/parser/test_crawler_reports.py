@@ -4,8 +4,8 @@ none of them before the crawler front end), and the template's arithmetic holds 
 
 import pytest
 
-from assets.core.flattened import JOINED
-from assets.core.report import parse_report
+from assets.parser.flattened import JOINED
+from assets.parser.report import parse_report
 from tests.conftest import FIXTURES
 
 CRAWLED = sorted((FIXTURES / "wild" / "unlabeled").glob("*.txt"))

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.core.report import parse_report
+from assets.parser.report import parse_report
 from tests.conftest import SAMPLE_DIR, SEED_TRUTH, truth_of
 from tests.truth import MISSING, expected_cells
 

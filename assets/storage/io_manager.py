@@ -28,11 +28,10 @@ import dagster as dg
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from fsspec.implementations.local import LocalFileSystem
 from upath import UPath
 
-from assets.core.parts import PARTITION_COLUMN, StagedTable, StoredTable
-from assets.resources import storage_path
+from .parts import PARTITION_COLUMN, StagedTable, StoredTable
+from .resources import is_local, storage_path
 
 STAGING = ".staging"
 
@@ -76,10 +75,6 @@ class PartitionTable:
         return frame
 
 
-def _is_local(path: UPath) -> bool:
-    return isinstance(path.fs, LocalFileSystem)
-
-
 def _remove(path: UPath) -> None:
     if path.exists():
         path.fs.rm(path.path, recursive=True)
@@ -98,7 +93,7 @@ class HiveParquetIOManager(dg.UPathIOManager):
             temporary.rename(path)
             return
         final = path.parent
-        if not _is_local(final):  # an object store has no rename: replace the objects in place
+        if not is_local(final):  # an object store has no rename: replace the objects in place
             self._replace_objects(obj, final)
             return
         self._publish(obj, final)

@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from schemas.tables import Corrections
 
-from .review import BLANK, Correction, shown_value
+from ..parser.review import BLANK, Correction, shown_value
 
 # the columns of a corrections file, in order (``source`` is added when the folder is read)
 COLUMNS = [name for name in Corrections.to_schema().columns if name != "source"]

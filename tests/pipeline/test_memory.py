@@ -1,4 +1,4 @@
-"""Freed memory goes back to the operating system at the ends of phases (assets/core/memory.py)."""
+"""Freed memory goes back to the operating system at the ends of phases (assets/pipeline/memory.py)."""
 
 import subprocess
 import sys
@@ -6,14 +6,14 @@ import textwrap
 
 import pyarrow as pa
 
-from assets.core.memory import use_system_allocator
+from assets.pipeline.memory import use_system_allocator
 
 # In a fresh interpreter: 256 MB of 64 KB buffers (below glibc's mmap threshold, so they live on the heap),
 # all freed but the last one, which pins the heap's top so that free() alone cannot shrink it.
 _PROBE = textwrap.dedent("""
     def rss_mb():
         return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) // 1024
-    from assets.core.memory import release_unused_memory
+    from assets.pipeline.memory import release_unused_memory
     chunks = [bytearray(64 << 10) for _ in range(4096)]
     last = chunks.pop()
     del chunks

@@ -21,6 +21,8 @@ import duckdb
 import pandas as pd
 from upath import UPath
 
+from .corrections import read_folder
+
 LOCAL_PROTOCOLS = ("", "file", "local")
 LOCKS = ".locks"  # <warehouse>/.locks/year=<YYYY>.lock: held by the run writing that year
 
@@ -60,10 +62,8 @@ class CorrectionsFolder(dg.ConfigurableResource):
         return Path(self.path).resolve()
 
     def read(self) -> pd.DataFrame:
-        """Every correction of the folder, validated (``core.corrections``); a bad file raises
+        """Every correction of the folder, validated (``storage.corrections``); a bad file raises
         ``CorrectionsError`` naming it and its line."""
-        from .core.corrections import read_folder
-
         return read_folder(self.root())
 
 

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from assets.core.headers import APPLICANT_CODES
-from assets.core.report import parse_report
+from assets.parser.headers import APPLICANT_CODES
+from assets.parser.report import parse_report
 from tests.conftest import FIXTURES
 from tests.truth import MISSING, expected_cells
 

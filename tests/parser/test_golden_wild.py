@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from assets.core.report import parse_report
+from assets.parser.report import parse_report
 from tests.conftest import FIXTURES
 from tests.truth import MISSING, expected_cells, outcomes
 

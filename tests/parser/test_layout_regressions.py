@@ -1,6 +1,6 @@
 """Regression tests named after the layout bugs that gave wrong numbers with no issue raised, or no table."""
 
-from assets.core.report import parse_report
+from assets.parser.report import parse_report
 
 TITLE = "某市某局2023年政府信息公开工作年度报告\n一、总体情况\n本年度工作正常。\n"
 APPLICATIONS_HEAD = "三、收到和处理政府信息公开申请情况\n"

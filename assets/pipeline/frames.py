@@ -14,10 +14,10 @@ import pyarrow as pa
 
 from schemas.catalog import FACT_TABLES, TO_WAN_YUAN
 
-from .quality import UNKNOWN
-from .report import ParsedReport
-from .sections import Section
-from .tables import Fact, FoundRow
+from ..parser.quality import UNKNOWN
+from ..parser.report import ParsedReport
+from ..parser.sections import Section
+from ..parser.tables import Fact, FoundRow
 
 
 def records_frame(records: list[dict], columns: list[str]) -> pd.DataFrame:

@@ -3,7 +3,7 @@ copies of the samples break exactly the rule the edit breaks."""
 
 import pytest
 
-from assets.core.report import parse_report
+from assets.parser.report import parse_report
 from tests.conftest import SAMPLE_DIR, truth_of
 
 # truth check names → (our rule, the row or proceeding it is about, if any)
@@ -122,7 +122,7 @@ def test_same_agency_year_message_stays_short_for_a_large_group():
     paths, so a group of 2,000 reports wrote 2,000 × 2,000 paths; the message now names 5 and counts the rest."""
     import pandas as pd
 
-    from assets.core.frames import ISSUE_COLUMNS, same_agency_issues
+    from assets.pipeline.frames import ISSUE_COLUMNS, same_agency_issues
 
     dims = pd.DataFrame({"report_id": [f"r{i}" for i in range(2003)],
                          "source_path": [f"big/{i:04d}.txt" for i in range(2000)] + ["a.txt", "b.txt", "c.txt"],

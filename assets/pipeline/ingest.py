@@ -27,11 +27,11 @@ from upath import UPath
 from schemas.catalog import reporting_years
 from schemas.tables import RawFileInventory
 
+from ..parser.positions import UnreadableDocument
+from ..parser.reading import document_kind
+from ..parser.report import Identity, ParsedReport, identify, parse_report
+from ..parser.text import utf16_without_bom
 from .pool import ordered_map
-from .positions import UnreadableDocument
-from .reading import document_kind
-from .report import Identity, ParsedReport, identify, parse_report
-from .text import utf16_without_bom
 from .versions import code_version
 
 # Files of these outcomes belong to a year partition: reports, and texts that are no report (recorded in

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from assets.core.agency import identify_agency
-from assets.core.region import resolve_region
-from assets.core.report import parse_report, to_json
+from assets.parser.agency import identify_agency
+from assets.parser.region import resolve_region
+from assets.parser.report import parse_report, to_json
 from tests.conftest import FIXTURES, SAMPLE_DIR, truth_of
 
 SAMPLES = sorted(p.stem for p in SAMPLE_DIR.glob("*.txt"))

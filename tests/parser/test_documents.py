@@ -6,8 +6,8 @@ import json
 import pypdfium2 as pdfium
 import pytest
 
-from assets.core.ingest import read_entry
-from assets.core.report import parse_report
+from assets.parser.report import parse_report
+from assets.pipeline.ingest import read_entry
 from tests.conftest import FIXTURES
 from tests.truth import expected_cells, outcomes
 
@@ -100,7 +100,7 @@ def test_flat_chinese_glyphs_mean_missing_fonts_and_a_tight_one_does_not():
     every character that stands alone (a cell of 无 read as blank, a value; 自然人 as 自然). PDFium then gives
     the Chinese glyphs boxes of no height: such a PDF is refused with its reason, not read wrong. A low but
     real box (一) is not that."""
-    from assets.core.pdf import FONTS_MISSING, _Char, fonts_missing
+    from assets.parser.pdf import FONTS_MISSING, _Char, fonts_missing
 
     def char(text, height):
         return _Char(text, 72.0, 100.0, 10.0, (72.0, 100.0 - height, 82.0, 100.0))

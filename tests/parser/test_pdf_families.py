@@ -31,8 +31,8 @@ pytest.importorskip("reportlab", reason="reportlab draws the PDFs: .venv/bin/pip
 import pypdfium2 as pdfium  # noqa: E402
 import pypdfium2.raw as pdfium_c  # noqa: E402
 
-from assets.core.reading import read_lines  # noqa: E402
-from assets.core.report import ParsedReport, parse_report  # noqa: E402
+from assets.parser.reading import read_lines  # noqa: E402
+from assets.parser.report import ParsedReport, parse_report  # noqa: E402
 from tests.layout_families import CellKey, KnownReport  # noqa: E402
 from tests.pdf_families import FAMILIES, FONT_FILE, PDF_TRUTHS, pdf_truth_reports  # noqa: E402
 
@@ -232,7 +232,7 @@ def test_table_cells_are_pdfplumbers(family: str):
     on every page of every family."""
     from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
 
-    from assets.core.pdf import _cells, _edges
+    from assets.parser.pdf import _cells, _edges
 
     compared = 0
     for known in pdf_truth_reports():

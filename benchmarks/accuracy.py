@@ -14,11 +14,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from compare import score, score_region  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the project importable
 
 from assets.parser.report import parse_report, to_json  # noqa: E402
+from benchmarks.compare import score, score_region  # noqa: E402
 
 FIELDS = ("cells", "exact", "flagged", "silently_wrong", "guessed")
 REGION_FIELDS = ("region_exact", "region_unresolved", "region_wrong")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from tests.truth import MISSING, expected_cells
+from benchmarks.truth import MISSING, expected_cells
 
 CellKey = tuple[str, str, str]
 Value = int | float | None

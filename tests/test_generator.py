@@ -1,6 +1,6 @@
 """The benchmark corpus generator: deterministic, and its truth agrees with the parser cell by cell.
 
-Truth labels are mapped to codes with the independent tables in tests/truth.py, so a generator that
+Truth labels are mapped to codes with the independent tables in benchmarks/truth.py, so a generator that
 printed a label under the wrong code would show up here as a wrong cell.
 """
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from assets.parser.report import parse_report
 from benchmarks.generate_corpus import build_report, generate
-from tests.truth import MISSING, expected_cells
+from benchmarks.truth import MISSING, expected_cells
 
 VALUED = ("number", "none_word")
 

@@ -8,8 +8,8 @@ import pytest
 
 from assets.parser.report import parse_report
 from assets.pipeline.ingest import read_entry
+from benchmarks.truth import expected_cells, outcomes
 from tests.conftest import FIXTURES
-from tests.truth import expected_cells, outcomes
 
 PDF = FIXTURES / "pdf" / "raw" / "002_hongze_district_2023.pdf"
 DOCX = sorted((FIXTURES / "docx" / "raw").glob("*.docx"))

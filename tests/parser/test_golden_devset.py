@@ -7,8 +7,8 @@ import pytest
 
 from assets.parser.headers import APPLICANT_CODES
 from assets.parser.report import parse_report
+from benchmarks.truth import MISSING, expected_cells
 from tests.conftest import FIXTURES
-from tests.truth import MISSING, expected_cells
 
 DEVSET = FIXTURES / "devset"
 REPORTS = sorted(p for p in (DEVSET / "raw").iterdir())

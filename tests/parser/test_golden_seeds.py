@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from assets.parser.report import parse_report
+from benchmarks.truth import MISSING, expected_cells
 from tests.conftest import SAMPLE_DIR, SEED_TRUTH, truth_of
-from tests.truth import MISSING, expected_cells
 
 SAMPLES = sorted(p.stem for p in SAMPLE_DIR.glob("*.txt"))
 

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from assets.parser.report import parse_report
+from benchmarks.truth import MISSING, expected_cells, outcomes
 from tests.conftest import FIXTURES
-from tests.truth import MISSING, expected_cells, outcomes
 
 WILD = FIXTURES / "wild"
 REPORTS = sorted((WILD / "raw").iterdir())

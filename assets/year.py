@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from schemas.tables import QualityIssues
 
+from .ingestion import take_inventory
 from .parser.review import Correction
 from .partitions import YEARS
 from .pipeline.frames import ISSUE_COLUMNS, records_frame, same_agency_issues
@@ -81,8 +82,10 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, wareho
     """Read, section, tokenize, place and check every report of the year, apply a person's corrections of it;
     write each stage's table. The year's lock is held until the last table is published, so the nine come
     from one run. The corrections are read from their folder itself (the ``corrections`` asset shows them):
-    a year runs without that asset materialized."""
+    a year runs without that asset materialized, and without an inventory: it then takes it first."""
     year = int(context.partition_key)
+    if not raw_file_inventory.exists():
+        _inventory_first(context, raw_dir, warehouse, raw_file_inventory)
     try:
         corrections = corrections_folder.read()
     except CorrectionsError as error:
@@ -92,6 +95,18 @@ def year_tables(context: dg.AssetExecutionContext, raw_dir: RawDirectory, wareho
             yield from _year_pass(context, raw_dir, raw_file_inventory, year, corrections[corrections["year"] == year])
     except YearLocked as locked:
         raise dg.Failure(description=str(locked)) from None
+
+
+def _inventory_first(context: dg.AssetExecutionContext, raw_dir: RawDirectory, warehouse: Warehouse,
+                     inventory: StoredTable) -> None:
+    """A year run on a warehouse without an inventory (the first backfill of a fresh instance) takes the
+    inventory itself, writes it where ``raw_file_inventory`` lives and records it as that asset's
+    materialization: the next year runs read it. Two runs doing so at once write the same table."""
+    context.log.info(f"no {_INVENTORY.to_user_string()} yet: inventorying {raw_dir.root()} first")
+    frame, metadata = take_inventory(context.log, raw_dir, warehouse)
+    inventory.write(frame)
+    context.log_event(dg.AssetMaterialization(asset_key=_INVENTORY, metadata=metadata | {
+        "taken_by": f"the {context.partition_key} run of year_tables: there was no inventory yet"}))
 
 
 def _year_pass(context: dg.AssetExecutionContext, raw_dir: RawDirectory, raw_file_inventory: StoredTable,

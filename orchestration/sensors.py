@@ -2,103 +2,85 @@
 
 Two steps, because ``raw_file_inventory`` is unpartitioned and every year run reads it:
 
-1. ``raw_files_sensor`` stats every file under GOVREPORTS_RAW_DIR and compares (size, mtime_ns) with its
-   cursor. Only files whose stat changed are read and hashed; only those whose sha256 changed are parsed
-   (``read_entry``, pure) to learn their year. It then requests one ``refresh_inventory`` run tagged
-   ``govreports/years=<the years touched>`` (years of new, changed and removed files, old and new year
-   of a file whose year changed).
-2. ``year_runs_after_inventory`` sees that run succeed and requests one ``year_pipeline`` run per tagged
-   year, so every year run reads an inventory that already lists the new files.
+1. ``raw_files_sensor`` stats every file under GOVREPORTS_RAW_DIR and compares path, size and modification
+   time with the inventory in the warehouse (which records them: the per-file state lives there, not in the
+   cursor). Any difference — a new, changed, touched or removed file, or no inventory yet — requests one
+   ``refresh_inventory`` run. The sensor reads no file: the inventory run does, on every core.
+2. ``year_runs_after_inventory`` sees that run succeed and requests one ``year_pipeline`` run per year whose
+   files changed: the inventory records them (``years_changed`` in its materialization's metadata: the
+   years of new, changed and removed reports, old and new year of a report whose year changed), so every
+   year run reads an inventory that already lists the new files, and a touched file runs no year.
+
+The raw files' cursor is the digest of the differences last requested, so a tick before the inventory run
+has finished does not ask again: its size does not depend on the number of files.
 
 ``corrections_sensor`` reads the corrections folder (GOVREPORTS_CORRECTIONS) at each tick and requests a
 ``year_pipeline`` run of every year whose corrections changed (added, edited or removed), and one run of
 the ``corrections`` asset; its cursor is one digest per year. A folder that does not validate is reported
 in the tick's skip reason and nothing runs until it is fixed.
-
-The raw files' cursor is JSON ``{"files": {path: [size, mtime_ns, sha256, year]}, "pending": [years]}``. A scan that
-finds more changed files than ``MAX_PARSED_PER_TICK`` parses that many, keeps the years found in
-``pending`` and goes on at the next tick, so the first tick on 100,000 files stays within the sensor
-timeout; the runs are requested once the folder has been read completely.
 """
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dagster as dg
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from upath import UPath
 
+from assets.ingestion import YEARS_CHANGED
 from assets.partitions import YEARS
-from assets.pipeline.ingest import YEAR_OUTCOMES, discover, read_entry
+from assets.pipeline.ingest import discover, file_state
 from assets.pipeline.versions import corrections_digest
 from assets.storage.corrections import CorrectionsError
-from assets.storage.resources import CorrectionsFolder, RawDirectory
+from assets.storage.resources import CorrectionsFolder, RawDirectory, Warehouse
 
 if TYPE_CHECKING:  # what define_asset_job returns; dagster does not export the name
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
-YEARS_TAG = "govreports/years"
-MAX_PARSED_PER_TICK = 5000
-
-FileState = list  # [size, mtime_ns, sha256, year or None]: JSON has no tuples
-
-
-@dataclass
-class Scan:
-    """What one scan of the raw folder found, relative to the previous cursor."""
-
-    files: dict[str, FileState]
-    years: set[int] = field(default_factory=set)
-    changed_paths: list[str] = field(default_factory=list)
-    complete: bool = True
+INVENTORY = "raw_file_inventory"
+CHANGED_TAG = "govreports/changed_files"  # how many files a raw_files_sensor run was requested for
+FileState = tuple[int, int]  # (size in bytes, modification time in ns)
 
 
-def scan_raw_dir(root: Path | UPath, previous: dict[str, FileState], max_parsed: int = MAX_PARSED_PER_TICK) -> Scan:
-    """Compare ``root`` with ``previous``: stat every file, hash the stat-changed ones, parse the
-    content-changed ones. Years of removed files count as touched too (their rows must go)."""
+def recorded_files(warehouse: Warehouse) -> dict[str, FileState]:
+    """Each file the inventory in the warehouse lists, with its size and modification time when it was read;
+    empty when there is no inventory (or one written before it recorded modification times)."""
+    path = warehouse.root() / f"{INVENTORY}.parquet"
+    if not path.exists():
+        return {}
+    try:
+        table = pq.read_table(path.path, filesystem=path.fs, columns=["source_path", "bytes", "modified_ns"])
+    except (OSError, KeyError, pa.ArrowException):
+        return {}
+    return dict(zip(table["source_path"].to_pylist(),
+                    zip(table["bytes"].to_pylist(), table["modified_ns"].to_pylist(), strict=True), strict=True))
+
+
+def changed_files(root: Path | UPath, recorded: dict[str, FileState]) -> list[tuple[str, FileState | None]]:
+    """Every file under ``root`` whose size or modification time is not what ``recorded`` says, and every
+    recorded file that is gone (state None), in path order. Only stats: no file is read."""
     root = root.resolve()
-    scan = Scan(files={})
-    parsed = 0
-    for name in discover(root):
-        path = root / name
-        stat = path.stat()
-        old = previous.get(name)
-        if old is not None and old[0] == stat.st_size and old[1] == stat.st_mtime_ns:
-            scan.files[name] = old
-            continue
-        if parsed >= max_parsed:  # not read yet: stays "new" for the next tick
-            scan.complete = False
-            if old is not None:
-                scan.files[name] = old
-            continue
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if old is not None and old[2] == digest:  # touched or copied over itself: same content
-            scan.files[name] = [stat.st_size, stat.st_mtime_ns, digest, old[3]]
-            continue
-        parsed += 1
-        entry = read_entry(name, data, full=False)
-        year = entry.identity.year.year if entry.outcome in YEAR_OUTCOMES and entry.identity is not None else None
-        scan.files[name] = [stat.st_size, stat.st_mtime_ns, digest, year]
-        scan.changed_paths.append(name)
-        scan.years.update(y for y in (year, old[3] if old else None) if y is not None)
-    for name in previous.keys() - scan.files.keys():
-        scan.changed_paths.append(name)
-        if previous[name][3] is not None:
-            scan.years.add(previous[name][3])
-    return scan
+    found = {name: file_state(root / name) for name in discover(root)}
+    gone = [(name, None) for name in recorded.keys() - found.keys()]
+    return sorted([(name, state) for name, state in found.items() if recorded.get(name) != state] + gone)
 
 
-def _load_cursor(cursor: str | None) -> tuple[dict[str, FileState], set[int]]:
-    state = json.loads(cursor) if cursor else {}
-    return state.get("files", {}), set(state.get("pending", []))
+def _digest(changes: list[tuple[str, FileState | None]]) -> str:
+    return hashlib.sha256(json.dumps(changes, separators=(",", ":")).encode()).hexdigest()
 
 
-def _dump_cursor(files: dict[str, FileState], pending: set[int]) -> str:
-    return json.dumps({"files": files, "pending": sorted(pending)}, separators=(",", ":"))
+def years_changed_in(instance: dg.DagsterInstance, run_id: str) -> list[int]:
+    """The years whose files the inventory materialized by run ``run_id`` found changed."""
+    years: set[int] = set()
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
+        materialization = entry.asset_materialization
+        if materialization is not None and materialization.asset_key == dg.AssetKey(INVENTORY):
+            years.update(materialization.metadata[YEARS_CHANGED].value)
+    return sorted(years)
 
 
 def corrections_digests(corrections: pd.DataFrame) -> dict[str, str]:
@@ -115,34 +97,30 @@ def build_sensors(inventory_job: "UnresolvedAssetJobDefinition", year_job: "Unre
     @dg.sensor(job=inventory_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.STOPPED,
                description="New, changed or removed files under GOVREPORTS_RAW_DIR: re-inventory, then run "
                            "exactly the reporting years they belong to (see year_runs_after_inventory).")
-    def raw_files_sensor(context: dg.SensorEvaluationContext, raw_dir: RawDirectory) -> dg.SensorResult:
-        previous, pending = _load_cursor(context.cursor)
-        scan = scan_raw_dir(raw_dir.root(), previous)
-        known = set(YEARS.get_partition_keys())
-        outside = sorted(y for y in scan.years if str(y) not in known)
-        if outside:
-            context.log.warning(f"years without a partition (inventoried, not run): {outside}")
-        pending |= {y for y in scan.years if str(y) in known}
-        if not scan.complete:
-            return dg.SensorResult(cursor=_dump_cursor(scan.files, pending), skip_reason=dg.SkipReason(
-                f"{len(scan.changed_paths)} changed file(s) read this tick; more next tick"))
-        if not scan.changed_paths and not pending:
-            return dg.SensorResult(cursor=_dump_cursor(scan.files, set()),
-                                   skip_reason=dg.SkipReason(f"{len(scan.files)} file(s), none changed"))
-        years = ",".join(str(y) for y in sorted(pending))
-        context.log.info(f"{len(scan.changed_paths)} changed file(s): inventory, then years [{years}]")
-        return dg.SensorResult(run_requests=[dg.RunRequest(tags={YEARS_TAG: years})],
-                               cursor=_dump_cursor(scan.files, set()))
+    def raw_files_sensor(context: dg.SensorEvaluationContext, raw_dir: RawDirectory,
+                         warehouse: Warehouse) -> dg.SensorResult:
+        recorded = recorded_files(warehouse)
+        changes = changed_files(raw_dir.root(), recorded)
+        if not changes:
+            return dg.SensorResult(cursor="", skip_reason=dg.SkipReason(
+                f"{len(recorded)} file(s), none changed since the inventory"))
+        digest = _digest(changes)
+        if digest == context.cursor:
+            return dg.SensorResult(skip_reason=dg.SkipReason(
+                f"{len(changes)} changed file(s), already sent to {inventory_job.name}"))
+        context.log.info(f"{len(changes)} file(s) new, changed or removed since the inventory")
+        return dg.SensorResult(run_requests=[dg.RunRequest(tags={CHANGED_TAG: str(len(changes))})], cursor=digest)
 
     @dg.run_status_sensor(run_status=dg.DagsterRunStatus.SUCCESS, monitored_jobs=[inventory_job],
                           request_job=year_job, default_status=dg.DefaultSensorStatus.RUNNING,
-                          description=f"After a {inventory_job.name} run tagged {YEARS_TAG} succeeds: one "
-                                      f"{year_job.name} run per tagged year.")
+                          description=f"After a {inventory_job.name} run succeeds: one {year_job.name} run per "
+                                      f"year whose files it found changed ({YEARS_CHANGED}).")
     def year_runs_after_inventory(context: dg.RunStatusSensorContext) -> list[dg.RunRequest]:
         run = context.dagster_run
+        known = set(YEARS.get_partition_keys())
         return [dg.RunRequest(run_key=f"{run.run_id}:{year}", partition_key=year,
                               tags={"govreports/inventory_run": run.run_id})
-                for year in run.tags.get(YEARS_TAG, "").split(",") if year]
+                for year in map(str, years_changed_in(context.instance, run.run_id)) if year in known]
 
     @dg.sensor(jobs=[year_job, corrections_job], minimum_interval_seconds=30,
                default_status=dg.DefaultSensorStatus.STOPPED,

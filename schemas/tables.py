@@ -192,6 +192,9 @@ class RawFileInventory(_Base):
     source_path: Series[str] = pa.Field(description="Path relative to the raw directory.")
     sha256: Series[str] = pa.Field(str_length=64, description="sha256 of the file's bytes.")
     bytes: Series[int] = pa.Field(ge=0, description="File size in bytes.")
+    modified_ns: Series[int] = pa.Field(description=(
+        "The file's modification time when it was read (nanoseconds since 1970, as the file system gives it): "
+        "with path and size, what raw_files_sensor compares to see that a file changed."))
     encoding: Series[str] = pa.Field(nullable=True, description=(
         "Encoding detected ('unicode' for PDF and Word files: their text is Unicode inside the file); null when "
         "unreadable."))
@@ -208,8 +211,8 @@ class RawFileInventory(_Base):
     outcome: Series[str] = pa.Field(isin=list(FILE_OUTCOMES), description=" | ".join(FILE_OUTCOMES) + ".")
     reason: Series[str] = pa.Field(nullable=True, description="Why the file is not a report of a year.")
     code_version: Series[str] = pa.Field(str_length=16, description=(
-        "Hash of what the tables depend on besides the files (the code under assets/ and schemas/, the text "
-        "libraries' versions, the partition years): "
+        "Hash of what the tables depend on besides the files (the code of the parser, the schemas and the "
+        "pipeline modules that make rows, without comments or docstrings; the text libraries' versions): "
         "the next inventory keeps the record of a file whose path, sha256 and code_version are unchanged."))
 
     class Config:

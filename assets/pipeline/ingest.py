@@ -59,9 +59,10 @@ class InventoryEntry:
     source_format: str | None = None  # a PDF or Word file that could not be read: its format
     pages: int | None = None  # ... and its page count, when known (a scanned PDF)
 
-    def record(self) -> dict:
+    def record(self, modified_ns: int = 0) -> dict:
+        """The inventory row; ``modified_ns``: the file's modification time when it was read."""
         identity = self.identity
-        return {"source_path": self.source_path, "sha256": self.sha256, "bytes": self.bytes,
+        return {"source_path": self.source_path, "sha256": self.sha256, "bytes": self.bytes, "modified_ns": modified_ns,
                 "encoding": identity.encoding if identity else None,
                 "encoding_confident": identity.encoding_confident if identity else None,
                 "source_format": identity.source_format if identity else self.source_format,
@@ -163,14 +164,22 @@ def inventory_schema() -> pa.Schema:
 def inventory_records(root: Path | UPath, names: list[str], known: list[dict | None] | None = None) -> list[dict]:
     """The inventory record of each named file under ``root``; ``known`` (aligned with ``names``) holds
     the previous record of a file, if any, kept when its sha256 is unchanged."""
-    return [_record(name, (root / name).read_bytes(), previous)
+    return [_record(name, root / name, previous)
             for name, previous in zip(names, known or [None] * len(names), strict=True)]
 
 
-def _record(name: str, data: bytes, previous: dict | None) -> dict:
+def _record(name: str, path: Path | UPath, previous: dict | None) -> dict:
+    modified = file_state(path)[1]  # before reading: a file changed while it is read is seen changed next time
+    data = path.read_bytes()
     if previous is not None and hashlib.sha256(data).hexdigest() == previous["sha256"]:
-        return previous
-    return read_entry(name, data, full=False).record()
+        return previous | {"modified_ns": modified}
+    return read_entry(name, data, full=False).record(modified)
+
+
+def file_state(path: Path | UPath) -> tuple[int, int]:
+    """A file's size and modification time in nanoseconds, as its file system gives them (time 0: none)."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns or 0
 
 
 def _records_of(task: tuple[Path | UPath, list[str], list[dict | None]]) -> pa.RecordBatch:
@@ -228,8 +237,10 @@ def kept_records(inventory: pa.Table, known: pa.Table | None) -> int:
 
 def _undecided(record: dict) -> dict:
     """A previous record as its file alone decides it: whether a report is a duplicate depends on the
-    other files, and is decided anew (``mark_duplicates``)."""
-    if record["outcome"] == "duplicate":
+    other files, and is decided anew (``mark_duplicates``); a report of a year that had no partition when it
+    was read is a report once the year has one (a new calendar year re-decides only its own files)."""
+    if record["outcome"] == "duplicate" or (record["outcome"] == "year_out_of_range"
+                                            and record["year"] in reporting_years()):
         return record | {"outcome": "report", "reason": None}
     return record
 
@@ -246,3 +257,14 @@ def mark_duplicates(inventory: pa.Table) -> pa.Table:
         inventory = inventory.set_column(inventory.schema.get_field_index(column), column,
                                          pa.array(frame[column], type=pa.large_string(), from_pandas=True))
     return inventory
+
+
+def years_changed(previous: pa.Table | None, inventory: pa.Table) -> list[int]:
+    """The years whose files differ between two inventories: the years of files added, removed or changed
+    (content, year or outcome; both years of a file whose year changed). No previous inventory: every year."""
+    keys = ["source_path", "sha256", "year", "outcome"]
+    rows = inventory.select(keys).to_pandas()
+    if previous is not None and set(keys) <= set(previous.column_names):
+        rows = rows.merge(previous.select(keys).to_pandas(), how="outer", on=keys, indicator=True)
+        rows = rows[rows["_merge"] != "both"]
+    return sorted(int(year) for year in rows["year"].dropna().unique())

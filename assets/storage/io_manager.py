@@ -17,7 +17,8 @@ most a staged directory in ``.staging``, removed by the next successful write of
 
 Loading: an input annotated ``pd.DataFrame`` gets the whole partition; one annotated ``PartitionTable``
 gets a lazy reader (row groups, chosen columns), so checks over a large year stay within bounded memory;
-an unpartitioned input annotated ``StoredTable`` is read likewise, its columns and one year's rows as asked.
+an unpartitioned input annotated ``StoredTable`` is read likewise, its columns and one year's rows as asked
+(also when it has not been written yet: the step then decides what to do without it).
 """
 
 import shutil
@@ -88,9 +89,7 @@ class HiveParquetIOManager(dg.UPathIOManager):
 
     def dump_to_path(self, context: dg.OutputContext, obj: pd.DataFrame | StagedTable, path: UPath) -> None:
         if not context.has_asset_partitions:
-            temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-            obj.to_parquet(temporary.path, filesystem=temporary.fs, index=False)  # any fsspec location
-            temporary.rename(path)
+            StoredTable(path).write(obj)
             return
         final = path.parent
         if not is_local(final):  # an object store has no rename: replace the objects in place
@@ -139,13 +138,13 @@ class HiveParquetIOManager(dg.UPathIOManager):
 
     def load_from_path(self, context: dg.InputContext, path: UPath) -> pd.DataFrame | PartitionTable | StoredTable:
         if not context.has_asset_partitions:
-            if not path.exists():  # e.g. a year backfilled on a fresh instance before any inventory
+            if context.dagster_type.typing_type is StoredTable:  # its reader says whether it exists yet
+                return StoredTable(path)
+            if not path.exists():
                 name = context.asset_key.to_user_string()
                 raise dg.Failure(description=(
                     f"{name} has not been materialized yet (no {path.name} in the warehouse): materialize {name} "
                     f"first (in the UI: select {name}, Materialize; or `govreports run`), then run this again"))
-            if context.dagster_type.typing_type is StoredTable:
-                return StoredTable(path)
             return pd.read_parquet(path.path, filesystem=path.fs)
         directory = path.parent
         if not (directory / "part-0.parquet").exists():

@@ -11,6 +11,7 @@ partition one row group at a time and still see each report's rows together.
 needs its year's rows of an inventory of every year.
 """
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,17 @@ class StoredTable:
     """An unpartitioned table of the warehouse, read when asked."""
 
     path: UPath
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Replace the table by ``frame``, whole: written under a temporary name, then renamed (a reader sees
+        the old table or the new one, never half of one)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.tmp")
+        frame.to_parquet(temporary.path, filesystem=temporary.fs, index=False)  # any fsspec location
+        temporary.rename(self.path)
 
     def read(self, columns: list[str] | None = None, year: int | None = None) -> pd.DataFrame:
         """The table's ``columns`` (all by default), only the rows of ``year`` when given (the filter is

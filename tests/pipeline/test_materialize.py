@@ -1,6 +1,7 @@
 """Dagster end to end, in process: real instance, real files, a temporary warehouse read back."""
 
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -9,7 +10,7 @@ import pytest
 
 from orchestration.checks import ASSET_CHECKS
 from orchestration.definitions import ASSETS, YEAR_ASSETS, build_defs, build_resources
-from tests.conftest import SAMPLE_DIR, copy_text_samples
+from tests.conftest import SAMPLE_DIR, TEXT_SAMPLES, copy_text_samples, truth_of
 
 EXPECTED_ASSETS = {"raw_file_inventory", "raw_reports", "report_sections", "report_tables", "fact_active_disclosure",
                    "fact_applications", "fact_review_litigation", "fact_narrative", "dim_reports", "quality_issues",
@@ -160,16 +161,27 @@ def test_run_summary_counts_the_rows_written_without_loading_them(warehouse, mon
     assert summary["rows"]["dim_reports"] == {"2021": 2}
 
 
-def test_a_year_before_any_inventory_fails_saying_what_to_materialize(tmp_path):
+def test_a_year_before_any_inventory_takes_the_inventory_first(tmp_path):
     """A year backfilled on a fresh instance (what the README invites) failed with FileNotFoundError on
-    raw_file_inventory.parquet; it now says, in words, what to materialize first."""
+    raw_file_inventory.parquet. It now takes the inventory itself, records it as raw_file_inventory's
+    materialization, and a second year run reads that one instead of taking another."""
     raw = tmp_path / "raw"
     copy_text_samples(raw)
+    warehouse = tmp_path / "warehouse"
+    resources = build_resources(str(raw), str(warehouse))
     with dg.instance_for_test() as instance:
-        result = dg.materialize(ASSETS, selection=["dim_reports"], partition_key="2021", instance=instance,
-                                resources=build_resources(str(raw), str(tmp_path / "warehouse")),
-                                raise_on_error=False)
-    assert not result.success
-    failure = next(e for e in result.all_events if e.is_step_failure).step_failure_data.user_failure_data
-    assert "raw_file_inventory has not been materialized yet" in failure.description
-    assert "Materialize" in failure.description
+        first = dg.materialize(ASSETS, selection=["dim_reports"], partition_key="2021", instance=instance,
+                               resources=resources)
+        inventory = pd.read_parquet(warehouse / "raw_file_inventory.parquet")
+        recorded = instance.get_latest_materialization_event(dg.AssetKey("raw_file_inventory"))
+        assert recorded is not None and recorded.run_id == first.run_id
+        assert recorded.asset_materialization.metadata["files"].value == len(inventory) == len(TEXT_SAMPLES)
+        truth_2021 = {stem for stem in (p.stem for p in TEXT_SAMPLES) if truth_of(stem)["report_year"] == 2021}
+        dims = pd.read_parquet(warehouse / "dim_reports" / "year=2021")
+        assert {Path(p).stem for p in dims["source_path"]} == truth_2021
+
+        second = dg.materialize(ASSETS, selection=["dim_reports"], partition_key="2020", instance=instance,
+                                resources=resources)
+        assert second.success
+        latest = instance.get_latest_materialization_event(dg.AssetKey("raw_file_inventory"))
+        assert latest.run_id == first.run_id  # read, not taken again

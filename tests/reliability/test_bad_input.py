@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 
 from assets.parser.report import parse_report
+from assets.partitions import YEARS
 from assets.pipeline.ingest import MAX_BYTES, build_inventory, read_entry
 from orchestration.runner import run_pipeline
 from tests.reliability.hostile import (
@@ -464,14 +465,15 @@ def test_lost_blank_cell_line_does_not_shift_the_row():
 
 
 def test_sensor_touches_the_year_of_a_bad_file_of_a_year_and_no_other(tmp_path):
-    """A notice that is no report (not_a_report of 2021) is a finding of 2021, so the raw-folder sensor asks
-    for 2021; a PDF, a 2041 report and a text without a year have no partition to ask for."""
-    from orchestration.sensors import scan_raw_dir
+    """A notice that is no report (not_a_report of 2021) is a finding of 2021, so the inventory says 2021
+    changed; a broken PDF and a text without a year have no year, and a report of the 2040s (sample 001 moved
+    20 years ahead) has no partition to run."""
+    from assets.pipeline.ingest import build_inventory, years_changed
 
     write(tmp_path, "notice.txt", "2021年春节放假安排的通知\n\n2021年春节放假安排如下:共7天。\n")
     write(tmp_path, "report.pdf", b"%PDF-1.4\n")
     write(tmp_path, "future.txt", future_text())
     write(tmp_path, "no_year.txt", re.sub(r"20\d\d", "", sample_text(1)))
-    scan = scan_raw_dir(tmp_path, {})
-    assert scan.years == {2021}
-    assert sorted(scan.changed_paths) == ["future.txt", "no_year.txt", "notice.txt", "report.pdf"]
+    inventory = build_inventory(tmp_path)
+    [future] = years_changed(None, inventory)[1:]
+    assert years_changed(None, inventory) == [2021, future] and str(future) not in YEARS.get_partition_keys()

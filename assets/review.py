@@ -20,6 +20,7 @@ from schemas.tables import Corrections, ReviewQueue
 from .parser.flattened import JOINED
 from .parser.review import UNSETTLED
 from .partitions import YEARS
+from .pipeline.labels import COLUMN_LABELS, ROW_LABELS
 from .storage.corrections import CorrectionsError
 from .storage.parts import staged, to_arrow, write_part
 from .storage.resources import CorrectionsFolder, Warehouse
@@ -137,14 +138,10 @@ def _queue(warehouse: Warehouse, part: Callable[[str], str], report_ids: list[st
     frame["context"] = [_around(texts[report], line) for report, line in zip(frame["report_id"], frame["source_line"],
                                                                               strict=True)]
     frame.insert(frame.columns.get_loc("column") + 1, "row_label", [
-        _ROW_LABELS[(t, r)] for t, r in zip(frame["table"], frame["row"], strict=True)])
+        ROW_LABELS[(t, r)] for t, r in zip(frame["table"], frame["row"], strict=True)])
     frame.insert(frame.columns.get_loc("row_label") + 1, "column_label", [
-        _COLUMN_LABELS[(t, c)] for t, c in zip(frame["table"], frame["column"], strict=True)])
+        COLUMN_LABELS[(t, c)] for t, c in zip(frame["table"], frame["column"], strict=True)])
     return frame
-
-
-_ROW_LABELS = {(name, code.code): code.label for name, spec in FACT_TABLES.items() for code in spec.rows}
-_COLUMN_LABELS = {(name, code.code): code.label for name, spec in FACT_TABLES.items() for code in spec.columns}
 
 
 def _around(text: str, line: object) -> str | None:

@@ -1,4 +1,5 @@
-"""The ``govreports`` command line: ``parse`` (pure, no Dagster instance), ``run`` (Dagster) and ``review``.
+"""The ``govreports`` command line: ``parse`` (pure, no Dagster instance), ``run`` (Dagster), ``review``,
+``agencies`` (find an agency in the warehouse) and ``compare`` (an agency's year against the one before).
 
 Belongs here: argument parsing and printing. ``parse`` calls the same pure functions the assets
 call; ``run`` materializes the same Definitions the UI shows, in process.
@@ -9,9 +10,13 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assets.native import stale_modules
 from assets.parser.report import parse_report, to_json
+
+if TYPE_CHECKING:
+    from assets.storage.resources import Warehouse
 
 
 def _parse(args: argparse.Namespace) -> int:
@@ -103,6 +108,82 @@ def _review_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _agencies(args: argparse.Namespace) -> int:
+    from assets.pipeline.agencies import agencies_sql, find
+    from assets.storage.resources import Warehouse
+    from orchestration.definitions import default_paths
+
+    warehouse = Warehouse(path=args.warehouse or default_paths()[1])
+    if not (warehouse.root() / "dim_reports").exists():
+        print(f"govreports: no dim_reports in {warehouse.root()}: `govreports run` builds it", file=sys.stderr)
+        return 1
+    found = find(warehouse.query(agencies_sql(warehouse.glob("dim_reports"))), args.query)
+    if found.empty:
+        print(f"govreports: no agency matches {args.query!r}", file=sys.stderr)
+        return 1
+    for row in found.itertuples(index=False):
+        region = "".join(part for part in (row.province, row.city, row.county) if isinstance(part, str))
+        fields = (row.agency_id, row.agency, region, row.division_code, row.admin_level, row.agency_kind, row.years)
+        print("\t".join(field if isinstance(field, str) and field else "-" for field in fields))
+    matches = "1 agency matches" if len(found) == 1 else f"{len(found)} agencies match"
+    print(f"{matches} {args.query!r} (agency_id, name, region, division_code, level, kind, years)", file=sys.stderr)
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from assets.pipeline.comparison import NotInWarehouse
+    from assets.storage.resources import Warehouse
+    from orchestration.definitions import default_paths
+
+    warehouse = Warehouse(path=args.warehouse or default_paths()[1])
+    try:
+        return _compare_region(warehouse, args) if args.region else _compare_agency(warehouse, args)
+    except NotInWarehouse as error:
+        print(f"govreports: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _compare_agency(warehouse: "Warehouse", args: argparse.Namespace) -> int:
+    from assets.pipeline.comparison import NotInWarehouse, compare, find_agencies
+    from assets.pipeline.pages import pages_root, summary, write_page
+
+    found = find_agencies(warehouse, args.agency)
+    if found.empty:
+        raise NotInWarehouse(f"no agency matches {args.agency!r}")
+    if len(found) > 1:
+        for row in found.itertuples(index=False):
+            region = " ".join(part for part in (row.province, row.city, row.county) if isinstance(part, str))
+            print(f"{row.agency_id}\t{row.agency_full}\t{region or '-'}\t{row.years}")
+        raise NotInWarehouse(f"{len(found)} agencies match {args.agency!r} (listed above, with region and years): "
+                             "give one agency_id; no page was written")
+    agency = found.iloc[0]
+    years = [int(year) for year in agency["years"].split(",")]
+    year = args.year or max(years)
+    if year not in years:
+        raise NotInWarehouse(f"{agency['agency_id']} has no report of {year} (its years: {agency['years']})")
+    (comparison,) = compare(warehouse, [agency["agency_id"]], year)
+    print(summary(comparison, str(write_page(pages_root(warehouse), comparison))))
+    return 0
+
+
+def _compare_region(warehouse: "Warehouse", args: argparse.Namespace) -> int:
+    from assets.pipeline.comparison import NotInWarehouse, agencies_of, latest_year
+    from assets.pipeline.pages import most_problems_first, pages_root, safe_name, write_pages
+
+    year = args.year or latest_year(warehouse, args.region)
+    agencies = agencies_of(warehouse, year, args.region) if year else []
+    if not agencies:
+        raise NotInWarehouse(f"no agency of a place matching {args.region!r} has a report"
+                             + (f" of {year}" if year else ""))
+    folder = pages_root(warehouse) / f"{safe_name(args.region)}_{year}"
+    listed, index = write_pages(warehouse, agencies, year, folder, f"{args.region} {year}: agencies, most problems "
+                                                                   "first")
+    for entry in most_problems_first(listed):
+        print(f"{entry.problems:>4} problems  {entry.agency} ({entry.agency_id})")
+    print(f"{len(listed)} pages of {args.region} {year}; index: {index}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="govreports", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -132,6 +213,22 @@ def main(argv: list[str] | None = None) -> int:
                                             "data/corrections)")
     load.add_argument("--warehouse", help="warehouse root (default: $GOVREPORTS_WAREHOUSE or data/warehouse)")
     load.set_defaults(handler=_review_import)
+    agencies = commands.add_parser("agencies", help="find agencies in the warehouse by fragments of their name or "
+                                                    "place (Simplified or Traditional, short forms such as 经信局 "
+                                                    "allowed)")
+    agencies.add_argument("query", metavar="QUERY", help="fragments, separated by spaces, that must all match")
+    agencies.add_argument("--warehouse", help="warehouse root (default: $GOVREPORTS_WAREHOUSE or data/warehouse)")
+    agencies.set_defaults(handler=_agencies)
+    compared = commands.add_parser("compare", help="one agency's year against the year before, as an HTML page "
+                                                   "under <warehouse>/pages/ (or every agency of a region)")
+    which = compared.add_mutually_exclusive_group(required=True)
+    which.add_argument("agency", nargs="?", metavar="AGENCY", help="an agency_id, or fragments of its name")
+    which.add_argument("--region", help="a page for every agency whose province, city or county contains this, "
+                                        "and an index.html")
+    compared.add_argument("--year", type=int, help="the year compared with the one before (default: the latest "
+                                                   "year with a report)")
+    compared.add_argument("--warehouse", help="warehouse root (default: $GOVREPORTS_WAREHOUSE or data/warehouse)")
+    compared.set_defaults(handler=_compare)
     args = parser.parse_args(argv)
     for name in stale_modules():
         print(f"govreports: warning: {name} was compiled before its source last changed and runs the old code; "

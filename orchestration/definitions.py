@@ -10,12 +10,14 @@ import os
 import dagster as dg
 
 from assets.continuity import active_disclosure_continuity, carry_over_continuity
+from assets.coverage import coverage
 from assets.ingestion import raw_file_inventory
+from assets.pages import agency_pages
 from assets.pipeline.memory import use_system_allocator
 from assets.review import corrections, review_queue
 from assets.rollups import outliers, rollup_agencies, rollup_applications, rollup_regions, trends
 from assets.storage.io_manager import WarehouseIOManager
-from assets.storage.resources import CorrectionsFolder, RawDirectory, Warehouse
+from assets.storage.resources import CorrectionsFolder, RawDirectory, Roster, Warehouse
 from assets.year import year_tables
 from orchestration.checks import ASSET_CHECKS
 from orchestration.sensors import build_sensors
@@ -23,7 +25,8 @@ from orchestration.sensors import build_sensors
 use_system_allocator()  # in every process that loads the definitions: see assets/pipeline/memory.py
 
 ASSETS = [raw_file_inventory, corrections, year_tables, review_queue, rollup_applications, rollup_agencies,
-          rollup_regions, trends, outliers, carry_over_continuity, active_disclosure_continuity]
+          rollup_regions, trends, outliers, carry_over_continuity, active_disclosure_continuity, coverage,
+          agency_pages]
 ROLLUP_ASSETS = ["rollup_applications", "rollup_agencies", "rollup_regions", "trends", "outliers",
                  "carry_over_continuity", "active_disclosure_continuity"]
 CROSS_YEAR_ASSETS = ["raw_file_inventory", "corrections", *ROLLUP_ASSETS]
@@ -54,13 +57,15 @@ def default_paths() -> tuple[str, str]:
             os.environ.get("GOVREPORTS_WAREHOUSE", "data/warehouse"))
 
 
-def build_resources(raw_dir: str, warehouse: str, corrections: str | None = None) -> dict:
-    """The resources of every asset; ``corrections`` defaults to GOVREPORTS_CORRECTIONS or data/corrections."""
+def build_resources(raw_dir: str, warehouse: str, corrections: str | None = None, roster: str | None = None) -> dict:
+    """The resources of every asset; ``corrections`` defaults to GOVREPORTS_CORRECTIONS or data/corrections,
+    ``roster`` to GOVREPORTS_ROSTER or none ("")."""
     memory = os.environ.get("GOVREPORTS_DUCKDB_MEMORY")
     warehouse_resource = Warehouse(path=warehouse, **({"memory_limit": memory} if memory else {}))
     folder = corrections or os.environ.get("GOVREPORTS_CORRECTIONS", "data/corrections")
     return {"raw_dir": RawDirectory(path=raw_dir), "warehouse": warehouse_resource,
-            "warehouse_io": WarehouseIOManager(root=warehouse), "corrections_folder": CorrectionsFolder(path=folder)}
+            "warehouse_io": WarehouseIOManager(root=warehouse), "corrections_folder": CorrectionsFolder(path=folder),
+            "roster": Roster(path=os.environ.get("GOVREPORTS_ROSTER", "") if roster is None else roster)}
 
 
 def build_defs(raw_dir: str, warehouse: str) -> dg.Definitions:

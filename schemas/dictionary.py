@@ -24,6 +24,7 @@ TABLES = {
     "rollup_regions": tables.RollupRegions, "trends": tables.Trends, "outliers": tables.Outliers,
     "carry_over_continuity": tables.CarryOverContinuity,
     "active_disclosure_continuity": tables.ActiveDisclosureContinuity,
+    "coverage": tables.Coverage,
 }
 
 

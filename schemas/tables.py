@@ -517,3 +517,65 @@ class Outliers(_Base):
     peers: Series[int] = pa.Field(ge=5, description="Peers with a known figure (the agency included).")
     robust_z: Series[float] = pa.Field(description="0.6745·(x − median)/MAD; counts on a log1p scale.")
     reason: Series[str] = pa.Field(description="Why it is listed, in words.")
+
+
+COVERAGE_STATUSES = {
+    "published": "one report of the agency in the year, with at least one template cell read",
+    "missing": "no file of the agency in the year, though it published in another year or is on the roster",
+    "duplicate": "two or more different reports of one agency_id in the year (issue same_agency_year)",
+    "unreadable": "the agency's only files of the year failed: refused, not read as a report, or no template "
+                  "cell of its report could be read (reason says which and why)",
+}
+
+
+class Coverage(_Base):
+    """One row per agency × year: did the agency publish its report of the year, and can it be read. An agency
+    is every agency_id with a report in some year, and every roster entry; a report or failed file whose agency is
+    unknown is a row of its own (agency_id null)."""
+
+    year: Series[int] = pa.Field(ge=FIRST_YEAR, le=2100, description="Reporting year (the partition key).")
+    agency_id: Series[str] = pa.Field(nullable=True, description=(
+        "dim_reports.agency_id, or a roster entry's id made the same way ('<division_code>/<body, short forms "
+        "expanded>'); null for a report or failed file of no known agency."))
+    agency: Series[str] = pa.Field(nullable=True, description=(
+        "Agency as named: by its report of the year, else by its latest report, else by the roster."))
+    agency_full: Series[str] = pa.Field(nullable=True, description="Fullest name of the agency (dim_reports).")
+    province: Series[str] = pa.Field(nullable=True, description="Province-level division.")
+    city: Series[str] = pa.Field(nullable=True, description="Prefecture-level division.")
+    county: Series[str] = pa.Field(nullable=True, description="County-level division.")
+    division_code: Series[str] = pa.Field(nullable=True, str_length=6, description="6-digit division code.")
+    admin_level: Series[str] = pa.Field(nullable=True, isin=list(ADMIN_LEVELS), description=(
+        "Administrative level (dim_reports, else the roster's level)."))
+    agency_kind: Series[str] = pa.Field(nullable=True, isin=list(KIND_CODES), description="Kind of agency.")
+    status: Series[str] = pa.Field(isin=list(COVERAGE_STATUSES), description="; ".join(
+        f"{code}: {meaning}" for code, meaning in COVERAGE_STATUSES.items()) + ".")
+    on_roster: Series[bool] = pa.Field(description="The agency is an entry of the roster (GOVREPORTS_ROSTER).")
+    reports: Series[int] = pa.Field(ge=0, description="Different reports of the agency in the year (dim_reports).")
+    report_ids: Series[str] = pa.Field(nullable=True, description="Their report_ids, sorted, joined by '; '.")
+    source_paths: Series[str] = pa.Field(nullable=True, description=(
+        "Files of the agency in the year, relative to the raw folder, joined by '; ': its reports, and failed "
+        "files placed on it (a failed file whose path, suffix and years aside, is that of the agency's "
+        "reports)."))
+    other_years: Series[str] = pa.Field(nullable=True, description=(
+        "Other years with a report of the agency, joined by ','; null when none."))
+    reason: Series[str] = pa.Field(nullable=True, description=(
+        "Why the status is not published, in words: each failed file with its raw_file_inventory reason, each "
+        "report no template cell of which could be read, the reports of a duplicate, the years of a missing "
+        "agency's reports."))
+
+    @pa.dataframe_check(description="One row per agency_id and year.")
+    @classmethod
+    def one_row_per_agency(cls, df: pd.DataFrame) -> Series[bool]:
+        return ~(df["agency_id"].notna() & df.duplicated(["year", "agency_id"], keep=False))
+
+
+class RosterEntry(_Base):
+    """One row per agency expected to publish a report every year: the roster (a CSV file, ``GOVREPORTS_ROSTER``)
+    an oversight office keeps. Matched to reports by agency_id, made from the name and division code as the
+    parser makes it (南谯区经信局 + 341103 → 341103/经济和信息化局)."""
+
+    name: Series[str] = pa.Field(str_length={"min_value": 2}, description=(
+        "The agency's name, with or without its place names, short forms or Traditional characters allowed."))
+    division_code: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{6}$", description=(
+        "6-digit division code of the agency's place; empty only for a body of no division (a central one)."))
+    level: Series[str] = pa.Field(isin=list(ADMIN_LEVELS), description=" | ".join(ADMIN_LEVELS) + ".")

@@ -3,21 +3,21 @@
 Belongs here: a corrections file's rows as a frame of the ``Corrections`` model (UTF-8 with or without a
 BOM, ``value`` a number or ``blank``); a bad file is a ``CorrectionsError`` naming the file and the line at
 fault, and nothing of that file is applied. Two files that correct one cell differently are an error too.
-Does not belong here: applying corrections to a report (review.py: pure, no pandas). Nothing here imports
-Dagster.
+Does not belong here: applying corrections to a report (review.py: pure, no pandas), and what every CSV file a
+person writes shares (csv_files.py: decoding, rows with their lines, the model's failure named by line). Nothing
+here imports Dagster.
 """
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from schemas.tables import Corrections
 
 from ..parser.review import BLANK, Correction, shown_value
+from .csv_files import CsvKind
 
 # the columns of a corrections file, in order (``source`` is added when the folder is read)
 COLUMNS = [name for name in Corrections.to_schema().columns if name != "source"]
@@ -25,6 +25,10 @@ COLUMNS = [name for name in Corrections.to_schema().columns if name != "source"]
 
 class CorrectionsError(ValueError):
     """A corrections file that cannot be applied, with the file and line that say why."""
+
+
+_FILE = CsvKind(tuple(COLUMNS), Corrections, CorrectionsError, {
+    "known_cell": lambda row: f"no cell {row['table']}/{row['row']}/{row['column']} in the catalog"})
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -36,35 +40,18 @@ def read_file(path: Path) -> pd.DataFrame:
 
 
 def decoded(data: bytes, name: str) -> str:
-    """A CSV's text: UTF-8, with or without a BOM; else an error naming the line of the first bad byte."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise CorrectionsError(f"{name}: line {line}: not UTF-8 (save the CSV as UTF-8)") from None
+    """A corrections CSV's text (UTF-8, with or without a BOM), or a ``CorrectionsError`` naming the bad line."""
+    return _FILE.text(data, name)
 
 
 def parse_text(text: str, name: str) -> pd.DataFrame:
     """The rows of a corrections CSV's text, validated (``name`` is what errors call it)."""
-    return _frame(list(_rows(text, name, "needs " + ", ".join(COLUMNS))), name)
-
-
-def _rows(text: str, name: str, hint: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each row of a CSV's text with the line it starts on (a cell may hold line breaks: Alt+Enter in Excel),
-    after checking that the header has every column of a corrections file."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise CorrectionsError(f"{name}: line 1: the header lacks {', '.join(missing)} ({hint})")
-    start = 2
-    for row in reader:
-        yield start, {column: (row.get(column) or "").strip() for column in COLUMNS}
-        start = reader.line_num + 1
+    return _frame(list(_FILE.rows(text, name, "needs " + ", ".join(COLUMNS))), name)
 
 
 def _frame(rows: list[tuple[int, dict[str, str]]], name: str) -> pd.DataFrame:
     """Rows (line, fields) as a validated frame indexed by their lines."""
-    frame = pd.DataFrame([row for _, row in rows], columns=COLUMNS, index=[line for line, _ in rows])
+    frame = _FILE.frame(rows)
     frame["value"] = [_value(text, name, line) for line, text in frame["value"].items()]
     return validated(frame, name)
 
@@ -87,24 +74,7 @@ def validated(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         first = frame[(frame[_CELL] == again.iloc[0][_CELL]).all(axis=1)].index[0]
         raise CorrectionsError(f"{name}: line {line}: a second correction of "
                                f"{'/'.join(again.iloc[0][['table', 'row', 'column']])} (the first is on line {first})")
-    try:
-        return Corrections.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        raise CorrectionsError(f"{name}: {_first_failure(errors.failure_cases, frame)}") from None
-
-
-def _first_failure(cases: pd.DataFrame, frame: pd.DataFrame) -> str:
-    """The failure of the lowest line, in words."""
-    located = cases[cases["index"].notna()].sort_values("index", key=lambda s: s.astype(int))
-    if located.empty:
-        case = cases.iloc[0]
-        return f"{case['check']} ({case['failure_case']})"
-    case = located.iloc[0]
-    line = int(case["index"])
-    if case["check"] == "known_cell":
-        row = frame.loc[line]
-        return f"line {line}: no cell {row['table']}/{row['row']}/{row['column']} in the catalog"
-    return f"line {line}: {case['column']} {case['failure_case']!r} fails {case['check']}"
+    return _FILE.validated(frame, name)
 
 
 def read_folder(folder: Path) -> pd.DataFrame:
@@ -155,7 +125,8 @@ def filled_rows(text: str, name: str, reviewer: str, today: str) -> pd.DataFrame
     """The rows of a filled export that got a value, as validated corrections indexed by the line each row
     starts on; ``reviewer`` and ``today`` fill a row's empty reviewer and date."""
     filled = [(line, row | {"reviewer": row["reviewer"] or reviewer, "date": row["date"] or today})
-              for line, row in _rows(text, name, "an export of `govreports review export` has them") if row["value"]]
+              for line, row in _FILE.rows(text, name, "an export of `govreports review export` has them")
+              if row["value"]]
     return _frame(filled, name)
 
 

@@ -1,11 +1,12 @@
-"""Resource types the assets ask for: where raw reports are read and where the warehouse is.
+"""Resource types the assets ask for: where raw reports are read, where the warehouse is, and the files a person
+keeps (the corrections folder, the roster of agencies; local files).
 
-Both are locations, not just folders: a plain path, ``file:///abs/path``, or any fsspec URL such as
+The first two are locations, not just folders: a plain path, ``file:///abs/path``, or any fsspec URL such as
 ``s3://bucket/prefix`` or ``gs://bucket/prefix`` (the protocol's package installed: ``s3fs`` comes with
 the ``[s3]`` extra). Credentials and endpoints come from that library's usual environment
 (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL``, ...), so moving to object storage is configuration only.
 Only the types live here; ``orchestration/definitions.py`` builds them from the environment
-(``GOVREPORTS_RAW_DIR``, ``GOVREPORTS_WAREHOUSE``).
+(``GOVREPORTS_RAW_DIR``, ``GOVREPORTS_WAREHOUSE``, ``GOVREPORTS_CORRECTIONS``, ``GOVREPORTS_ROSTER``).
 """
 
 import fcntl
@@ -22,6 +23,7 @@ import pandas as pd
 from upath import UPath
 
 from .corrections import read_folder
+from .roster import read_roster
 
 LOCAL_PROTOCOLS = ("", "file", "local")
 LOCKS = ".locks"  # <warehouse>/.locks/year=<YYYY>.lock: held by the run writing that year
@@ -65,6 +67,18 @@ class CorrectionsFolder(dg.ConfigurableResource):
         """Every correction of the folder, validated (``storage.corrections``); a bad file raises
         ``CorrectionsError`` naming it and its line."""
         return read_folder(self.root())
+
+
+class Roster(dg.ConfigurableResource):
+    """The roster of agencies expected to publish a report every year (a CSV file of name, division_code, level;
+    ``GOVREPORTS_ROSTER``); an empty path: no roster."""
+
+    path: str = ""
+
+    def read(self) -> pd.DataFrame:
+        """The roster's entries, validated (``storage.roster``), none without a roster; a bad file raises
+        ``RosterError`` naming it and its line."""
+        return read_roster(Path(self.path).resolve() if self.path else None)
 
 
 class Warehouse(dg.ConfigurableResource):

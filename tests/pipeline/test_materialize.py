@@ -15,7 +15,8 @@ from tests.conftest import SAMPLE_DIR, TEXT_SAMPLES, copy_text_samples, truth_of
 EXPECTED_ASSETS = {"raw_file_inventory", "raw_reports", "report_sections", "report_tables", "fact_active_disclosure",
                    "fact_applications", "fact_review_litigation", "fact_narrative", "dim_reports", "quality_issues",
                    "rollup_applications", "rollup_agencies", "rollup_regions", "trends", "outliers",
-                   "carry_over_continuity", "active_disclosure_continuity", "corrections", "review_queue"}
+                   "carry_over_continuity", "active_disclosure_continuity", "corrections", "review_queue",
+                   "coverage", "agency_pages"}
 
 
 def test_definitions_load_with_the_fixed_asset_names(tmp_path):

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+from assets.parser.report import parse_report, to_json
 from tests.conftest import ROOT, SAMPLE_DIR
 
 REQUIRED = {"source", "report_id", "year", "template", "agency", "sections", "facts", "issues"}
@@ -20,6 +21,17 @@ def test_parse_json_prints_one_object_per_report_with_provenance():
     assert set(cell) == {"row", "applicant", "value", "cell_status", "raw", "source_line", "file_line"}
     assert {"number", "title", "start_line", "end_line"} <= set(reports[0]["sections"][0])
     assert {"rule", "severity", "message"} <= set(reports[1]["issues"][0])
+
+
+def test_parse_json_is_the_reports_json_in_utf8_whatever_the_encoder():
+    """parse --json writes with orjson: the objects are those json.dumps gave, Chinese as UTF-8, not \\u escapes."""
+    files = sorted(SAMPLE_DIR.iterdir())
+    result = subprocess.run([sys.executable, "-m", "orchestration.cli", "parse", "--json", *map(str, files)], cwd=ROOT,
+                            capture_output=True, check=True)
+    lines = result.stdout.decode("utf-8").splitlines()
+    expected = [to_json(parse_report(path.name, path.read_bytes())) for path in files]
+    assert [json.loads(line) for line in lines] == json.loads(json.dumps(expected, ensure_ascii=False))
+    assert "\\u" not in result.stdout.decode("utf-8") and "政府信息公开" in lines[0]
 
 
 def test_parse_reports_unreadable_file_and_carries_on(tmp_path):

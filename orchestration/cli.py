@@ -6,7 +6,6 @@ call; ``run`` materializes the same Definitions the UI shows, in process.
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -84,10 +83,10 @@ def _review_import(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from assets.storage.corrections import CorrectionsError, append, decoded, filled_rows
-    from orchestration.definitions import default_paths
+    from orchestration.definitions import default_paths, setting
 
     path = Path(args.file)
-    folder = Path(args.corrections or os.environ.get("GOVREPORTS_CORRECTIONS", "data/corrections"))
+    folder = Path(args.corrections or setting("GOVREPORTS_CORRECTIONS"))
     try:
         text = decoded(path.read_bytes(), str(path))
         rows = filled_rows(text, str(path), args.reviewer or getpass.getuser(), datetime.date.today().isoformat())

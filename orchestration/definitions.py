@@ -1,8 +1,9 @@
 """The Dagster Definitions: assets, checks, jobs, sensors, resources and the IO manager, wired from the environment.
 
 ``build_defs`` takes explicit paths so tests and ``govreports run`` get a fresh, isolated set;
-``defs`` (what ``dagster dev`` and ``workspace.yaml`` load) reads GOVREPORTS_RAW_DIR (default
-``data/sample``) and GOVREPORTS_WAREHOUSE (default ``data/warehouse``) when the code location loads.
+``defs`` (what ``dagster dev`` and ``workspace.yaml`` load, lazily: importing this module builds nothing)
+configures the resources from the environment (``DEFAULTS``: GOVREPORTS_RAW_DIR, GOVREPORTS_WAREHOUSE, ...)
+through ``dg.EnvVar``, so Dagster resolves them when a run starts and the UI shows where each comes from.
 """
 
 import os
@@ -21,8 +22,6 @@ from assets.storage.resources import CorrectionsFolder, RawDirectory, Roster, Wa
 from assets.year import year_tables
 from orchestration.checks import ASSET_CHECKS
 from orchestration.sensors import build_sensors
-
-use_system_allocator()  # in every process that loads the definitions: see assets/pipeline/memory.py
 
 ASSETS = [raw_file_inventory, corrections, year_tables, review_queue, rollup_applications, rollup_agencies,
           rollup_regions, trends, outliers, carry_over_continuity, active_disclosure_continuity, coverage,
@@ -43,36 +42,62 @@ refresh_rollups = dg.define_asset_job(
 
 refresh_inventory = dg.define_asset_job(
     "refresh_inventory", selection=dg.AssetSelection.assets("raw_file_inventory"),
-    description="Re-scan the raw folder only. raw_files_sensor launches it with a govreports/years tag; when it "
-                "succeeds, year_runs_after_inventory starts year_pipeline for exactly those years.")
+    description="Re-scan the raw folder only. raw_files_sensor launches it when files changed; when it succeeds, "
+                "year_runs_after_inventory starts year_pipeline for the years it found changed.")
 refresh_corrections = dg.define_asset_job(
     "refresh_corrections", selection=dg.AssetSelection.assets("corrections"),
     description="Read the corrections folder again (corrections_sensor launches it with the years it touches).")
 SENSORS = build_sensors(inventory_job=refresh_inventory, year_job=year_pipeline, corrections_job=refresh_corrections)
 
 
+# The settings a user gives through the environment, with their defaults.
+DEFAULTS = {"GOVREPORTS_RAW_DIR": "data/sample", "GOVREPORTS_WAREHOUSE": "data/warehouse",
+            "GOVREPORTS_CORRECTIONS": "data/corrections", "GOVREPORTS_ROSTER": "", "GOVREPORTS_DUCKDB_MEMORY": "1GB"}
+
+
+def setting(name: str) -> str:
+    """A setting's value now: its environment variable, else its default (for the command line)."""
+    return os.environ.get(name, DEFAULTS[name])
+
+
 def default_paths() -> tuple[str, str]:
     """(raw directory, warehouse root) from the environment, with the documented defaults."""
-    return (os.environ.get("GOVREPORTS_RAW_DIR", "data/sample"),
-            os.environ.get("GOVREPORTS_WAREHOUSE", "data/warehouse"))
+    return setting("GOVREPORTS_RAW_DIR"), setting("GOVREPORTS_WAREHOUSE")
 
 
-def build_resources(raw_dir: str, warehouse: str, corrections: str | None = None, roster: str | None = None) -> dict:
-    """The resources of every asset; ``corrections`` defaults to GOVREPORTS_CORRECTIONS or data/corrections,
-    ``roster`` to GOVREPORTS_ROSTER or none ("")."""
-    memory = os.environ.get("GOVREPORTS_DUCKDB_MEMORY")
-    warehouse_resource = Warehouse(path=warehouse, **({"memory_limit": memory} if memory else {}))
-    folder = corrections or os.environ.get("GOVREPORTS_CORRECTIONS", "data/corrections")
-    return {"raw_dir": RawDirectory(path=raw_dir), "warehouse": warehouse_resource,
-            "warehouse_io": WarehouseIOManager(root=warehouse), "corrections_folder": CorrectionsFolder(path=folder),
-            "roster": Roster(path=os.environ.get("GOVREPORTS_ROSTER", "") if roster is None else roster)}
+def _from_environment(name: str) -> str | dg.EnvVar:
+    """A setting of the code location Dagster loads: the environment variable itself when it is set (Dagster
+    reads it when a run or a sensor starts, and the UI shows where the value comes from), else the default."""
+    return dg.EnvVar(name) if name in os.environ else DEFAULTS[name]
+
+
+def build_resources(raw_dir: str | dg.EnvVar, warehouse: str | dg.EnvVar, corrections: str | dg.EnvVar | None = None,
+                    roster: str | dg.EnvVar | None = None, duckdb_memory: str | dg.EnvVar | None = None) -> dict:
+    """The resources of every asset; a setting not given is read from the environment (``setting``)."""
+    return {"raw_dir": RawDirectory(path=raw_dir),
+            "warehouse": Warehouse(path=warehouse, memory_limit=duckdb_memory or setting("GOVREPORTS_DUCKDB_MEMORY")),
+            "warehouse_io": WarehouseIOManager(root=warehouse),
+            "corrections_folder": CorrectionsFolder(path=corrections or setting("GOVREPORTS_CORRECTIONS")),
+            "roster": Roster(path=setting("GOVREPORTS_ROSTER") if roster is None else roster)}
 
 
 def build_defs(raw_dir: str, warehouse: str) -> dg.Definitions:
+    """Definitions on explicit folders: tests and ``govreports run`` get a fresh, isolated set."""
+    return _definitions(build_resources(raw_dir, warehouse))
+
+
+def _definitions(resources: dict) -> dg.Definitions:
+    use_system_allocator()  # in every process that loads the definitions: see assets/pipeline/memory.py
     return dg.Definitions(assets=ASSETS, asset_checks=ASSET_CHECKS,
                           jobs=[year_pipeline, refresh_rollups, refresh_inventory, refresh_corrections],
-                          sensors=SENSORS,
-                          resources=build_resources(raw_dir, warehouse), executor=dg.in_process_executor)
+                          sensors=SENSORS, resources=resources, executor=dg.in_process_executor)
 
 
-defs = build_defs(*default_paths())
+@dg.definitions
+def defs() -> dg.Definitions:
+    """What ``dagster dev`` and workspace.yaml load, when they load it (nothing is done at import): the
+    resources configured from GOVREPORTS_* through ``dg.EnvVar``."""
+    env = {name: _from_environment(name) for name in DEFAULTS}
+    return _definitions(build_resources(env["GOVREPORTS_RAW_DIR"], env["GOVREPORTS_WAREHOUSE"],
+                                        corrections=env["GOVREPORTS_CORRECTIONS"], roster=env["GOVREPORTS_ROSTER"],
+                                        duckdb_memory=env["GOVREPORTS_DUCKDB_MEMORY"]))

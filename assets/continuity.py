@@ -12,7 +12,8 @@ from .validation import table_metadata, validated
 
 # An agency's report of a year, when it has one only: with several (each has a same_agency_year issue), which
 # report continues which is unknown, and pairing them all made the product of their counts (two years of
-# 200,000 generated reports, ≈ 52 per agency a year: 23 M pairs, and the main process was killed at 23 GB).
+# 200,000 generated reports, ≈ 52 per agency a year: 23 M pairs, and the main process was killed for memory:
+# benchmarks/RESULTS.md).
 _REPORTS_A_YEAR = """reports_a_year as (
     select report_id, year, agency, agency_id, count(*) over (partition by agency_id, year) as reports
     from read_parquet('{dim}', hive_partitioning = true) where agency_id is not null
@@ -79,7 +80,7 @@ def _results(frame: pd.DataFrame, check_name: str, several_a_year: int):
 
 # One row per report × 表二 item with its five stock figures; the report pairs are materialized first and the
 # stocks joined to them, so DuckDB's planner cannot join stocks with stocks on the item alone (on a 20,000-report
-# year it did: 17.8 GB before the pairs narrowed them down).
+# year it did, and ran out of memory before the pairs narrowed them down: benchmarks/RESULTS.md).
 _DISCLOSURE_SQL = """
 with {dims}, stocks as (
     select report_id, item,

@@ -3,7 +3,7 @@
 Belongs here: the list of modules mypyc compiles into C extensions beside their sources (``setup.py``
 reads it: one list), and the check that an extension is not older than its ``.py``. The sources stay the
 truth: the extensions are the same code, type-checked by mypy and run without the interpreter's dispatch
-(≈ 2× faster parsing). ``GOVREPORTS_PURE_PYTHON=1`` at install time leaves every module interpreted.
+(faster parsing: benchmarks/RESULTS.md). ``GOVREPORTS_PURE_PYTHON=1`` at install time leaves every module interpreted.
 Only the standard library is imported here, so that ``setup.py`` can run this file before anything is
 installed.
 """

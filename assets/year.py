@@ -171,8 +171,9 @@ def _metadata(name: str, counts: Counter) -> dict:
 
 
 # Rows of the year's own quality issues (same_agency_year, inventory) validated and written at a time, each
-# slice a part after the batches' parts. Written at once, 312,005 of them made one row group of 472 MB, and
-# the quality_issues schema check of a 200,000-report year rose to 1.43 GB reading it.
+# slice a part after the batches' parts. Written at once, a year's issues made one row group as large as
+# they were many, and the quality_issues schema check, reading it whole, set the run's memory peak
+# (benchmarks/RESULTS.md).
 ISSUE_SLICE = 20_000
 
 

@@ -196,6 +196,7 @@ BLOCKS: tuple[Block, ...] = (
 BLOCK_OF_ITEM = {item: block for block in BLOCKS for item in block.items}
 
 UNITS = {"wan_yuan": "万元", "yuan": "元"}
+UNIT_CODES = {label: code for code, label in UNITS.items()}  # as printed (万元) → unit code
 TO_WAN_YUAN = {"wan_yuan": 1.0, "yuan": 1e-4}
 
 # ---------------------------------------------------------------- sections
@@ -218,13 +219,6 @@ SECTIONS: tuple[SectionKind, ...] = (
     SectionKind("problems", 5, "存在的主要问题及改进情况", ("存在的主要问题", "存在问题", "改进情况", "改进措施")),
     SectionKind("other", 6, "其他需要报告的事项", ("其他需要报告",)),
 )
-# The fact table that each table section feeds.
-TABLE_OF_SECTION = {
-    "active_disclosure": "active_disclosure",
-    "applications": "applications",
-    "review_litigation": "review_litigation",
-}
-
 # ---------------------------------------------------------------- fact tables
 
 @dataclass(frozen=True)

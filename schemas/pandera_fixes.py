@@ -1,12 +1,12 @@
-"""A work-around for a pandera inefficiency that costs the year pass ≈ 3 % of its time.
+"""A work-around for a pandera inefficiency that slows the year pass's validation of every batch.
 
 Belongs here: patches to the validation library, each narrow, exact and removable once fixed upstream.
 
 pandera 0.35 on pandas 3: ``STRING.check`` answers an exact dtype match with an all-True array rather than
 ``True``, so every string column goes through the element-wise failure path — the failing rows are selected
-(none), reshaped into a frame and formatted into a message that is never shown: ≈ 2 ms per string column,
-whatever its length. A batch of 500 reports has ≈ 60 such columns over its nine tables (303 → 187 ms to
-validate a batch). The patch turns an all-True answer into ``True``; any other answer is passed on as it
+(none), reshaped into a frame and formatted into a message that is never shown: a fixed cost per string
+column, whatever its length, and a batch of 500 reports has ≈ 60 such columns over its nine tables
+(benchmarks/RESULTS.md). The patch turns an all-True answer into ``True``; any other answer is passed on as it
 was, so every verdict and failure case is unchanged.
 """
 

@@ -47,7 +47,7 @@ class Cell(NamedTuple):
     slot: int = 0  # its place among the cells of its line (a structured front end keeps each one's box)
 
 
-_new_tuple = tuple.__new__  # the tuple's own constructor: half the cost of the NamedTuple's Python __new__
+_new_tuple = tuple.__new__  # the tuple's own constructor: cheaper than the NamedTuple's Python __new__
 
 
 def text_grid(lines: list[str], start: int, end: int, openers: bool | None = None) -> list[Cell]:

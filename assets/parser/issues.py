@@ -8,7 +8,7 @@ so ``quality_issues`` and ``govreports parse --json`` list them the same way.
 from dataclasses import dataclass
 
 
-@dataclass(init=False)  # an explicit __init__ is compiled by mypyc (a generated one is not, and is 10× slower)
+@dataclass(init=False)  # an explicit __init__ is compiled by mypyc (a generated one is not: benchmarks/RESULTS.md)
 class Issue:
     """A finding about one report: which rule, how bad, where, and what was expected and found (never
     changed once made)."""
@@ -29,6 +29,6 @@ class Issue:
 
     def as_dict(self) -> dict:
         """The fields by name (built here: ``dataclasses.asdict`` deep-copies each value, in interpreted
-        code — 3 % of a worker's time on a year pass)."""
+        code — a visible share of a worker's time on a year pass: benchmarks/RESULTS.md)."""
         return {"rule": self.rule, "severity": self.severity, "message": self.message, "table": self.table,
                 "row": self.row, "column": self.column, "expected": self.expected, "found": self.found}

@@ -1,7 +1,7 @@
 """Figures stated in the report's prose (发布各类信息78条, 收到依申请公开信息19件, 行政复议4件).
 
 Belongs here: finding the catalog's narrative measures in sentences and keeping the sentence they
-came from. Whether prose and tables agree is a quality rule (``quality.narrative_checks``).
+came from. Whether prose and tables agree is a quality rule (``quality.check_report``).
 """
 
 import re
@@ -50,7 +50,7 @@ def _plain_alternatives(op: Any, argument: Any) -> frozenset[str] | None:
 def gate(patterns: list[str]) -> re.Pattern:
     """Words a line must hold one of to match any of ``patterns`` (the required words of each, fewest
     kept), or the empty pattern, which every line matches, when some pattern requires none. Searching for a
-    few plain words is ≈ 6× cheaper than searching for ``_ANY``, and most lines hold none of them."""
+    few plain words is much cheaper than searching for ``_ANY``, and most lines hold none of them."""
     words: set[str] = set()
     for pattern in patterns:
         required = _required_words(pattern)

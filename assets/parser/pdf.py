@@ -2,7 +2,7 @@
 
 Belongs here: reading a PDF's characters and ruling lines with pypdfium2 (PDFium: fast, BSD/Apache
 licensed), finding its ruled tables with pdfplumber's lattice functions (MIT: edges → intersections →
-cells; pdfplumber's own page parsing, ten times slower, is not used), and rendering each page top to
+cells; pdfplumber's own page parsing, much slower, is not used), and rendering each page top to
 bottom: a table's rows as pipe rows (positions.py, merged cells as spans), every other text line as it
 reads. Every rendered line keeps its page and the box of each of its cells (x0, top, x1, bottom in PDF
 points from the page's top-left corner), so a fact read from a PDF can be found on its page.
@@ -133,7 +133,7 @@ def _characters(textpage: Any, height: float) -> list[_Char]:
             continue
         pdfium_c.FPDFText_GetCharOrigin(raw, index, *origin_pointers)
         pdfium_c.FPDFText_GetCharBox(raw, index, *box_pointers)
-        if y.value != baseline:  # the font size is asked once a baseline (≈ 20 % of the page's time)
+        if y.value != baseline:  # the font size is asked once a baseline: asking it per character was costly
             baseline, size = y.value, pdfium_c.FPDFText_GetFontSize(raw, index) or 10.0
         chars.append(_Char(chr(code), x.value, height - y.value, size,
                            (left.value, height - top.value, right.value, height - bottom.value)))
@@ -205,7 +205,7 @@ def _same_line(a: Box | None, b: Box | None) -> bool:
 def _cells(intersections: dict) -> list[tuple[float, float, float, float]]:
     """pdfplumber's ``intersections_to_cells``, the same cells found the same way (for each intersection, the
     smallest rectangle whose four sides are ruled), with each point's edges made a set once instead of at
-    every comparison: 3 ms a page instead of 16 on a ruled 表三."""
+    every comparison, so a ruled 表三 takes a fraction of the time (benchmarks/RESULTS.md)."""
     def sides(point: tuple[float, float], orientation: str) -> frozenset:
         return frozenset((e["x0"], e["top"], e["x1"], e["bottom"]) for e in intersections[point][orientation])
 

@@ -122,8 +122,9 @@ def parse_report(source: str, data: bytes) -> ParsedReport:
 
 
 def identify(source: str, data: bytes) -> Identity:
-    """``parse_report(source, data).identity`` at about half the cost: the cells are not placed, checked,
-    nor the prose and agency read (the inventory needs only this, the year partition parses in full)."""
+    """``parse_report(source, data).identity`` for much less work (benchmarks/RESULTS.md): the cells are not
+    placed, checked, nor the prose and agency read (the inventory needs only this, the year partition parses
+    in full)."""
     read = read_lines(source, data)
     sections = find_sections(read.lines)
     rows = _identifying_rows(read.lines, sections)

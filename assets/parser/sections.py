@@ -8,13 +8,15 @@ reports drop, rename and renumber sections; table rows such as 四、结转下�
 import re
 from dataclasses import dataclass
 
-from schemas.catalog import SECTIONS
+from schemas.catalog import APPLICATION_ROWS, SECTIONS
 
 from .text import compact
 
 _HEADING = re.compile(r"^([一二三四五六七八九十]{1,2})[、.](.{2,40})$")
 _NUMERALS = {ch: i for i, ch in enumerate("一二三四五六七八九十", start=1)}
 _MAX_TITLE = 30
+# 表三's row 四、结转下年度继续办理 is numbered like a heading: its keys say it is not one
+_TABLE_ROW_KEYS = next(code.keys for code in APPLICATION_ROWS if code.code == "carried_forward")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def find_sections(lines: list[str]) -> list[Section]:
         if match is None:
             continue
         kind = section_kind(match[2])
-        if kind is None or "结转下年度" in match[2] or any(kind == f[1] for f in found):
+        if kind is None or any(key in match[2] for key in _TABLE_ROW_KEYS) or any(kind == f[1] for f in found):
             continue
         found.append((_numeral(match[1]), kind, line.strip(), index + 1))
     return [Section(number, kind, title, start, (found[i + 1][3] - 1) if i + 1 < len(found) else len(lines))

@@ -22,7 +22,9 @@ from schemas.catalog import (
     BLOCK_OF_ITEM,
     GENERATION_MARKERS,
     ITEMS,
+    MONEY_MEASURES,
     REVIEW_HEADER_KEYS,
+    UNIT_CODES,
     codes,
 )
 
@@ -35,7 +37,6 @@ from .values import parse_cell
 
 _BLOCK = re.compile(r"第二十条第\(([一二三四五六七八九十]+)\)项")
 _UNIT_IN_HEADER = re.compile(r"\((?:单位:)?(万元|元)\)")
-_HEADER_UNITS = {"万元": "wan_yuan", "元": "yuan"}
 _MAX_HEADER = 40  # a 表四 header line of PDF text holds several header words
 _ENUMERATED = re.compile(r"^(?:\d{1,2}[.、]|\([一二三四五六七八九十]\)|[一二三四五六七八九十]、)")
 
@@ -85,7 +86,7 @@ class Fact(NamedTuple):
 
 
 # ``Fact(...)`` runs the NamedTuple's Python-level ``__new__``; the tuple's own constructor
-# makes the same object in half the time (≈ 800 per report).
+# makes the same object faster (≈ 800 per report; benchmarks/RESULTS.md).
 _new_tuple = tuple.__new__
 
 
@@ -406,7 +407,7 @@ def _header_units(header_text: str, measures: tuple[str, ...] | None) -> dict[st
     match = _UNIT_IN_HEADER.search(header_text)
     if match is None or not measures:
         return {}
-    return {m: _HEADER_UNITS[match[1]] for m in measures if m in ("fee_amount", "procurement_amount")}
+    return {m: UNIT_CODES[match[1]] for m in measures if m in MONEY_MEASURES}
 
 
 # ------------------------------------------------------------------------------------ place

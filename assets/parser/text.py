@@ -23,8 +23,8 @@ _TRANSLATION.update({ord(ch): " " for ch in "\u00a0\u1680\u2000\u2001\u2002\u200
 _DELETED = "\u200b\u200c\u200d\u2060\ufeff"
 _TRANSLATION.update({ord(ch): None for ch in _DELETED})
 _TRANSLATION.update({ord("\u2014"): "—", ord("\u2212"): "-", ord("\uff0d"): "-"})
-# ``str.translate`` with a dict looks up every character (≈ 0.25 ms per 5 KB report); replacing only the
-# few distinct characters a text holds gives the same text ≈ 5× faster (no replacement is itself replaced).
+# ``str.translate`` with a dict looks up every character; replacing only the few distinct characters a text
+# holds gives the same text much faster (no replacement is itself replaced; benchmarks/RESULTS.md).
 _REPLACEMENTS = {chr(code): "" if to is None else to if isinstance(to, str) else chr(to)
                  for code, to in _TRANSLATION.items()}
 _TRANSLATED = re.compile("[" + re.escape("".join(_REPLACEMENTS)) + "]")
@@ -98,7 +98,8 @@ def _cut_short(data: bytes) -> Decoded:
 def decode_again(data: bytes, encoding: str, confident: bool) -> Decoded | None:
     """What ``decode(data)`` returned before (its ``encoding`` and ``confident``), again without detection,
     when ``encoding`` is GB18030: ``decode`` gives GB18030 text only as ``data.decode("gb18030")``, strict or
-    with replacements, and finds it through charset-normalizer (≈ 0.26 ms a file, 20 times the decode).
+    with replacements, and finds it through charset-normalizer, which costs many times the decode itself
+    (benchmarks/RESULTS.md).
     None for any other encoding: ``decode`` them again (UTF-8 is tried first there anyway)."""
     if encoding != "gb18030":
         return None
@@ -150,7 +151,7 @@ def normalize_line(line: str) -> str:
 
 def split_lines(text: str) -> list[str]:
     """Split on any line break (CRLF, CR, LF) without dropping the last empty line."""
-    if "\r" not in text:  # most texts: ``str.split`` makes the same lines ≈ 10× faster than the pattern
+    if "\r" not in text:  # most texts: ``str.split`` makes the same lines faster than the pattern
         return text.split("\n")
     return _LINE_BREAK.split(text)
 

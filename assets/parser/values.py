@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from schemas.catalog import UNIT_CODES
+
 NONE_WORDS = frozenset({"无", "没有", "暂无"})
 DASHES = frozenset({"-", "/", "—", "——", "--", "–"})
 _NUMBER = re.compile(r"^(?P<sign>[+-]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?"
                      r"(?P<unit>万元|元|件|条|个|项)?$")
-_UNIT_CODES = {"万元": "wan_yuan", "元": "yuan"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def parse_cell(text: str) -> CellValue:
     if match is None:
         return CellValue(None, "unparseable")
     number = float(match["sign"] + match["digits"].replace(",", "") + (match["fraction"] or ""))
-    return CellValue(number, "number", _UNIT_CODES.get(match["unit"] or ""))
+    return CellValue(number, "number", UNIT_CODES.get(match["unit"] or ""))
 
 
 def is_value_text(text: str) -> bool:

@@ -37,8 +37,8 @@ FACT_COLUMNS = {
 
 def fact_table(reports: list[ParsedReport], table: str, schema: pa.Schema) -> pa.Table:
     """One row per report × placed template cell of ``table``, built column by column as Arrow with the
-    written ``schema`` (no ``year``: it is the partition). Three times faster than records of dicts: these
-    are the largest tables, ≈ 200 rows per report."""
+    written ``schema`` (no ``year``: it is the partition). Much faster than records of dicts
+    (benchmarks/RESULTS.md): these are the largest tables, ≈ 200 rows per report."""
     ids: list[str] = []
     facts: list[Fact] = []
     located: list[tuple[int, tuple]] = []  # (fact index, page and box) of the facts read from a PDF
@@ -181,8 +181,9 @@ LISTED_PATHS = 5  # files a same_agency_year message names; the rest are counted
 def same_agency_issues(dims: pd.DataFrame, year: int, rows: int) -> Iterator[pd.DataFrame]:
     """A ``same_agency_year`` issue for each report of an agency_id that has more than one report in
     the year (different content: identical copies are duplicates, found by the inventory), in frames of
-    at most ``rows`` issues: a year can have as many issues as reports, and their messages made one frame
-    of ≈ 75 MB for 200,000. ``dims`` has report_id, source_path and agency_id, in reading order."""
+    at most ``rows`` issues: a year can have as many issues as reports, and one frame of all their messages
+    set the main process's peak (benchmarks/RESULTS.md). ``dims`` has report_id, source_path and agency_id,
+    in reading order."""
     dims = dims[dims["agency_id"].notna()]
     size = dims.groupby("agency_id", sort=False)["report_id"].transform("size")
     shared = dims[size >= 2].reset_index(drop=True)

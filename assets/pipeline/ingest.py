@@ -7,7 +7,7 @@ broken), saying why a text is not a report of a year (no report, no year, a
 year without a partition), and marking duplicates (same normalized content, so the same report saved
 twice under different names or encodings is one report).
 ``build_inventory`` parses the files on every core and keeps one small record per file, as Arrow columns,
-never the parsed reports, so its memory grows with the file count by a few hundred bytes per file only.
+never the parsed reports, so its memory grows with the file count by that small record per file only.
 Given the previous inventory, it parses only what it has not seen: a file whose path and sha256 are those
 of a record made by the same ``code_version`` keeps that record (the bytes are still read and hashed).
 """
@@ -42,7 +42,7 @@ _SIGNATURES = ((b"PK\x03\x04", "ZIP container without a Word document (XLSX? an 
                (b"\xd0\xcf\x11\xe0", "legacy Word/WPS/Excel file (.doc/.wps/.xls, an OLE container): save it "
                                      "as .docx (Word: 另存为 .docx) or .pdf"))
 # The largest real report seen (an HTML page with its chrome) is 111 KB. A file 180 times that is a dump,
-# a log or a crawl artefact, and parsing it would take the better part of a minute.
+# a log or a crawl artefact, and parsing it would take far longer than any report.
 MAX_BYTES = 20 * 2**20
 @dataclass
 class InventoryEntry:
@@ -89,8 +89,8 @@ def discover(root: Path | UPath) -> list[str]:
 
 def _local_names(root: Path, folder: str = "") -> Iterator[str]:
     """The files under ``root / folder`` as names relative to ``root``, with ``os.scandir`` (a pathlib walk
-    took 3.4 s of the main process for 200,000 files): links to folders are not walked (a loop, or a way
-    out of the raw folder), links to files only when they resolve inside ``root``."""
+    costs the main process far more on a large folder: benchmarks/RESULTS.md): links to folders are not
+    walked (a loop, or a way out of the raw folder), links to files only when they resolve inside ``root``."""
     with os.scandir(root / folder) as entries:
         for entry in entries:
             if entry.name.startswith("."):
@@ -184,7 +184,7 @@ def file_state(path: Path | UPath) -> tuple[int, int]:
 
 def _records_of(task: tuple[Path | UPath, list[str], list[dict | None]]) -> pa.RecordBatch:
     """A task's records as columns (runs in a worker): the main process then never holds a Python object
-    per file, whose leftovers pinned ≈ 300 MB of its heap after a 200,000-file inventory."""
+    per file, whose leftovers stayed pinned in its heap after a large inventory."""
     return pa.RecordBatch.from_pylist(inventory_records(*task), schema=inventory_schema())
 
 
@@ -208,7 +208,8 @@ def current_records(previous: pa.Table | None) -> pa.Table | None:
     if previous is None or not set(schema.names) <= set(previous.column_names):
         return None
     previous = previous.filter(pc.equal(previous["code_version"], code_version()))
-    # One chunk: the table came as a chunk per task, and each take() over 3,000 chunks cost ≈ 15 ms
+    # One chunk: the table came as a chunk per task, and take() over thousands of chunks is slow on every call
+    # (benchmarks/RESULTS.md)
     return previous.select(schema.names).cast(schema).combine_chunks() if previous.num_rows else None
 
 

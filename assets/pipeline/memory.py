@@ -2,10 +2,10 @@
 
 Belongs here: the allocator choice and the release call the pipeline's processes make at the ends of
 their phases. Arrow's default pool (mimalloc) keeps pages it freed for reuse, and glibc keeps freed heap
-below its top; in a year of 200,000 reports both add up: the main process stood at 1.1 GB resident after
-the year pass with a few hundred MB live, and each idle worker at ≈ 450 MB while the checks ran. Arrow on
-the system allocator shares one heap with Python (a buffer freed by one is reused by the other), and
-``release_unused_memory`` returns the free pages of both.
+below its top; in a large year both add up: after the year pass the main process stayed resident far
+above what it held live, and each idle worker kept its size while the checks ran (benchmarks/RESULTS.md).
+Arrow on the system allocator shares one heap with Python (a buffer freed by one is reused by the other),
+and ``release_unused_memory`` returns the free pages of both.
 """
 
 import ctypes
@@ -23,7 +23,8 @@ def use_system_allocator() -> None:
 
 
 def release_unused_memory() -> None:
-    """Return the free pages of Arrow's pool and of the C heap to the operating system (a few ms)."""
+    """Return the free pages of Arrow's pool and of the C heap to the operating system (cheap enough to
+    call at the end of every phase and task)."""
     pa.default_memory_pool().release_unused()
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)

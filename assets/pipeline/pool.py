@@ -26,9 +26,10 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 _ENVIRONMENTS: dict[int, dict[str, str]] = {}  # what each pool's workers were started with
 AHEAD = 2  # tasks queued per worker: enough to keep every core busy, few enough to bound memory
 # A worker's full (oldest-generation) collections are rare: a batch keeps ≈ 500,000 parsed objects alive
-# until its tables are built, and with Python's default (700, 10, 10) each batch paid ≈ 4 full collections
-# over the whole heap, about a quarter of its CPU time. Nearly all of these objects are freed by reference
-# counting; the young generations are still collected as usual, so cycles are still found.
+# until its tables are built, and with Python's default (700, 10, 10) each batch paid several full
+# collections over the whole heap, a large share of its CPU time (benchmarks/RESULTS.md). Nearly all of
+# these objects are freed by reference counting; the young generations are still collected as usual, so
+# cycles are still found.
 WORKER_GC_THRESHOLD = (700, 10, 1000)
 
 

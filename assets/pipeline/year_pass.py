@@ -6,8 +6,8 @@ result (sections from the text, cells as found from the text and its sections, f
 found), exactly as if the stages ran one after the other, but each report is read and parsed once. Each
 batch is validated against the tables' pandera models; ``write_batch`` (what a worker process of ``pool.py``
 runs) writes its tables as that batch's Parquet parts and returns only what the caller sums: the caller
-never receives, nor writes, the rows (≈ 43 MB of Arrow per 500 reports, which made the one main process
-the bound of the pass beyond a few cores). A file whose bytes are no longer those the inventory
+never receives, nor writes, the rows (receiving and writing them made the one main process the bound of
+the pass beyond a few cores: benchmarks/RESULTS.md). A file whose bytes are no longer those the inventory
 read (changed, removed) fails its batch: its inventory record (year, report_id, duplicates) no longer
 describes it. Nothing here imports Dagster.
 """
@@ -70,7 +70,7 @@ COLUMNS = {"raw_reports": RAW_COLUMNS, "report_sections": SECTION_COLUMNS, "repo
            **{output: FACT_COLUMNS[table] for output, table in FACT_OUTPUTS.items()},
            "fact_narrative": NARRATIVE_COLUMNS, "dim_reports": DIM_COLUMNS, "quality_issues": ISSUE_COLUMNS}
 MAX_BATCH = 500  # reports per task at most: a worker holds one batch's rows (≈ 200,000) at a time
-MIN_BATCH = 50  # … and at least (≈ 70 ms of work): a small year is not spread over a Parquet part per report
+MIN_BATCH = 50  # … and at least (enough work for a task): a small year is not spread over a Parquet part per report
 AGENCY_FIELDS = ["report_id", "source_path", "agency_id"]  # what the year's same-agency check needs of dim_reports
 
 
@@ -270,8 +270,8 @@ def year_tasks(root: Path, year: int, reports: pd.DataFrame, workers: int, spool
     """The year's inventoried reports (``reports``: rows of the inventory) in batches numbered from 0: at
     least four per worker (so that every core works to the end) unless that makes batches smaller than
     ``MIN_BATCH``, at most ``MAX_BATCH`` reports each (big enough that validation costs little per report).
-    Each batch is made when the pool takes it: a list of every report's entry held ≈ 65 MB of the main
-    process for 200,000 reports."""
+    Each batch is made when the pool takes it: a list of every report's entry would hold memory of the main
+    process in proportion to the year (benchmarks/RESULTS.md)."""
     size = max(1, min(MAX_BATCH, max(MIN_BATCH, -(-len(reports) // (4 * workers)))))
     for number, start in enumerate(range(0, len(reports), size)):
         batch = reports.iloc[start:start + size][list(Entry._fields)]

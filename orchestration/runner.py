@@ -1,4 +1,5 @@
-"""Materialize the whole pipeline in process: the inventory, every year found, then the rollups.
+"""Materialize the whole pipeline in process: the inventory, every year found, the rollups, then each year's
+coverage (who published, who did not).
 
 This is what ``make demo`` and ``govreports run`` do; it runs the same Definitions the UI shows. With
 DAGSTER_HOME set the runs are recorded in that instance, so ``make ui`` shows them afterwards.
@@ -44,7 +45,7 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
         if failed:
             raise RuntimeError(f"checks failed: {[e.check_name for e in failed]}")
 
-    progress(f"[1/3] inventory of {raw_dir}")
+    progress(f"[1/4] inventory of {raw_dir}")
     materialize(["raw_file_inventory", "corrections"])
     year_corrections = resources["corrections_folder"].read()
     inventory = StoredTable(storage_path(warehouse) / "raw_file_inventory.parquet").read(["outcome", "year"])
@@ -55,10 +56,13 @@ def run_pipeline(raw_dir: str, warehouse: str, years: list[int] | None = None,
         progress(f"unchanged since written (same files, same code), left as they are: {unchanged}")
     chosen = [year for year in wanted if year not in unchanged]
     for index, year in enumerate(chosen, start=1):
-        progress(f"[2/3] year {year} ({index}/{len(chosen)})")
+        progress(f"[2/4] year {year} ({index}/{len(chosen)})")
         materialize([*YEAR_ASSETS, "review_queue"], str(year))
-    progress("[3/3] rollups")
+    progress("[3/4] rollups")
     materialize(ROLLUP_ASSETS)
+    progress(f"[4/4] coverage of {len(wanted)} year(s)")  # every year: one year's change moves the others' missing
+    for year in wanted:
+        materialize(["coverage"], str(year))
     return summarize(warehouse, inventory, wanted)
 
 

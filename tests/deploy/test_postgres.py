@@ -34,8 +34,8 @@ def test_year_run_on_a_postgres_instance_is_read_back_from_postgres(postgres, po
         assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
         assert isinstance(instance.schedule_storage, PostgresScheduleStorage)
         runs = instance.get_runs()
-        assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 3  # inventory, 2021, rollups
-        assert sorted(run.tags.get("dagster/partition", "-") for run in runs) == ["-", "-", "2021"]
+        assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 4  # inventory, 2021, rollups, coverage
+        assert sorted(run.tags.get("dagster/partition", "-") for run in runs) == ["-", "-", "2021", "2021"]
 
         records = instance.fetch_materializations(dg.AssetKey("fact_applications"), limit=10).records
         assert [r.asset_materialization.partition for r in records] == ["2021"]
@@ -46,7 +46,8 @@ def test_year_run_on_a_postgres_instance_is_read_back_from_postgres(postgres, po
         executions = instance.event_log_storage.get_asset_check_execution_history(check, limit=5)
         assert [(e.status.value, e.partition, e.event.asset_check_evaluation.passed) for e in executions] == [
             ("SUCCEEDED", "2021", True)]
-        year_run = next(run for run in runs if run.tags.get("dagster/partition") == "2021")
+        [dims] = instance.fetch_materializations(dg.AssetKey("dim_reports"), limit=10).records
+        year_run = instance.get_run_by_id(dims.run_id)
 
     with postgres.connect() as connection, connection.cursor() as cursor:  # the rows are in PostgreSQL itself
         cursor.execute("select run_id, status from runs where run_id = %s", (year_run.run_id,))

@@ -46,7 +46,7 @@ def test_run_changed_rebuilds_only_the_year_whose_files_changed(raw, tmp_path):
 
     said = _run(raw, warehouse, changed_only=True)
     assert "unchanged since written (same files, same code), left as they are: [2020]" in said
-    assert [line for line in said if line.startswith("[2/3]")] == ["[2/3] year 2021 (1/1)"]
+    assert [line for line in said if line.startswith("[2/4]")] == ["[2/4] year 2021 (1/1)"]
     assert _parts(warehouse, 2020) == before[2020]
     assert set(_parts(warehouse, 2021).values()).isdisjoint(before[2021].values())
 
@@ -65,7 +65,7 @@ def test_run_changed_rebuilds_every_year_after_a_code_change(raw, tmp_path, monk
     monkeypatch.setattr(versions, "code_version", lambda: "f" * 16)
     said = _run(raw, warehouse, changed_only=True)
     assert not [line for line in said if line.startswith("unchanged")]
-    assert [line for line in said if line.startswith("[2/3]")] == ["[2/3] year 2020 (1/2)", "[2/3] year 2021 (2/2)"]
+    assert [line for line in said if line.startswith("[2/4]")] == ["[2/4] year 2020 (1/2)", "[2/4] year 2021 (2/2)"]
 
 
 def test_run_changed_rebuilds_a_year_whose_files_were_all_removed(raw, tmp_path, capsys):
@@ -77,5 +77,5 @@ def test_run_changed_rebuilds_a_year_whose_files_were_all_removed(raw, tmp_path,
     capsys.readouterr()
     assert main(["run", "--raw", str(raw), "--warehouse", str(warehouse), "--changed"]) == 0
     out = capsys.readouterr().out
-    assert "left as they are: [2020]" in out and "[2/3] year 2021 (1/1)" in out
+    assert "left as they are: [2020]" in out and "[2/4] year 2021 (1/1)" in out
     assert len(pd.read_parquet(warehouse / "dim_reports", filters=[("year", "==", 2021)])) == 0

@@ -38,3 +38,15 @@ def test_without_environment_the_documented_defaults():
     loaded = _load()
     assert loaded == {"raw_dir": ("str", "data/sample"), "warehouse": ("str", "data/warehouse"),
                       "corrections_folder": ("str", "data/corrections"), "roster": ("str", "")}
+
+
+def test_the_versioned_assets_carry_the_code_version_the_ui_compares(tmp_path):
+    """Dagster's own staleness: the inventory and the year tables carry ``code_version``; other assets do not."""
+    from assets.pipeline.versions import code_version
+    from orchestration.definitions import build_defs
+
+    graph = build_defs(str(tmp_path / "raw"), str(tmp_path / "warehouse")).resolve_asset_graph()
+    versions = {key.to_user_string(): graph.get(key).code_version for key in graph.get_all_asset_keys()}
+    for name in ("raw_file_inventory", "raw_reports", "fact_applications", "dim_reports", "quality_issues"):
+        assert versions[name] == code_version(), name
+    assert versions["rollup_agencies"] is None and versions["coverage"] is None
